@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from framework import selectors
+
+
+@login_required
+def home(request):
+    framework = selectors.published_framework()
+    return render(request, "home.html", {"framework": framework, "today": timezone.localdate()})
+
+
+@login_required
+def framework_detail(request):
+    framework = selectors.published_framework()
+    competencies = selectors.competency_tree(framework) if framework else []
+    grid = selectors.expected_level_grid(framework, competencies) if framework else []
+    return render(
+        request,
+        "framework/detail.html",
+        {"framework": framework, "competencies": competencies, "expected_grid": grid},
+    )
