@@ -1,0 +1,374 @@
+"""Who is measured, by whom, and the results.
+
+People (Department, Employee), appraisal rounds (Cycle), one Assessment per person and round
+with its two rating tracks (self and supervisor), the Ratings and comments, and the audit trail
+(AssessmentEvent). Workflows live in services.py; these classes hold data and constraints.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from framework.models import Competency, Framework, Indicator, PositionClass
+
+
+class Department(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name_th = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name_th"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name_th
+
+
+class Employee(models.Model):
+    employee_code = models.CharField(
+        _("employee code"),
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9._-]+$", _("Use Latin letters and digits."))],
+    )
+    title = models.CharField(_("title"), max_length=50, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    position_title = models.CharField(_("position"), max_length=200)
+    position_class = models.ForeignKey(
+        PositionClass,
+        on_delete=models.PROTECT,
+        related_name="employees",
+        verbose_name=_("position class"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="employees", verbose_name=_("division")
+    )
+    supervisor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subordinates",
+        verbose_name=_("supervisor"),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employee",
+        verbose_name=_("login"),
+    )
+
+    class Meta:
+        ordering = ["department__name_th", "first_name", "last_name"]
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(supervisor=models.F("pk")), name="employee_not_own_supervisor"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.employee_code})"
+
+    @property
+    def full_name(self):
+        return f"{self.title}{self.first_name} {self.last_name}".strip()
+
+
+class Cycle(models.Model):
+    """An appraisal round (รอบการประเมิน): two per fiscal year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not opened yet")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Method(models.TextChoices):
+        BAR = "bar", _("Points from the gap to the expected level")
+
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}-[12]$", _("A code such as 2569-1."))],
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year (BE)"), validators=[MinValueValidator(2500), MaxValueValidator(2700)]
+    )
+    round = models.PositiveSmallIntegerField(
+        _("round"), choices=[(1, _("Round 1")), (2, _("Round 2"))]
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycles",
+        verbose_name=_("framework version"),
+    )
+    competency_weight = models.DecimalField(
+        _("weight of competencies (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    method = models.CharField(
+        _("scoring method"), max_length=10, choices=Method.choices, default=Method.BAR
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-fiscal_year", "-round"]
+        verbose_name = _("appraisal round")
+        verbose_name_plural = _("appraisal rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "round"], name="cycle_unique_round"),
+            models.CheckConstraint(condition=Q(round__in=[1, 2]), name="cycle_round_1_or_2"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="cycle_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(framework__isnull=False),
+                name="cycle_opened_with_framework",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        return reverse("assessments:cycle_detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+
+class Track(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Role(models.TextChoices):
+    SELF = "self", _("Self-assessment")
+    SUPERVISOR = "supervisor", _("Supervisor")
+
+
+class Assessment(models.Model):
+    class Acknowledgement(models.TextChoices):
+        PENDING = "pending", _("Not yet acknowledged")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged by the employee")
+        REFUSED = "refused", _("Refused to sign (witnessed)")
+
+    class Opinion(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        DIFFER = "differ", _("Differ")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assessments")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="assessments")
+    # Snapshots taken when the round opened: later changes to the person do not move them.
+    supervisor = models.ForeignKey(
+        Employee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rated_assessments",
+        verbose_name=_("rater"),
+    )
+    reviewer = models.ForeignKey(
+        Employee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_assessments",
+        verbose_name=_("next-level supervisor"),
+    )
+    position_class = models.ForeignKey(
+        PositionClass, on_delete=models.PROTECT, related_name="assessments"
+    )
+    position_title = models.CharField(_("position"), max_length=200, blank=True)
+    department_name = models.CharField(_("division"), max_length=200, blank=True)
+    expected_levels = models.JSONField(_("expected levels"), default=dict)
+
+    self_state = models.CharField(max_length=12, choices=Track.choices, default=Track.NOT_STARTED)
+    self_submitted_at = models.DateTimeField(null=True, blank=True)
+    supervisor_state = models.CharField(
+        max_length=12, choices=Track.choices, default=Track.NOT_STARTED
+    )
+    supervisor_submitted_at = models.DateTimeField(null=True, blank=True)
+    work_results = models.DecimalField(
+        _("work results (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    acknowledgement = models.CharField(
+        max_length=12, choices=Acknowledgement.choices, default=Acknowledgement.PENDING
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    refusal_date = models.DateField(_("date of refusal"), null=True, blank=True)
+    refusal_witness = models.CharField(_("witness"), max_length=200, blank=True)
+
+    review_opinion = models.CharField(max_length=10, choices=Opinion.choices, blank=True)
+    review_comment = models.TextField(_("comment"), blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    finalized_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["cycle", "employee__department__name_th", "employee__first_name"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "employee"], name="assessment_one_per_round"),
+            models.CheckConstraint(
+                condition=Q(work_results__isnull=True)
+                | (Q(work_results__gte=0) & Q(work_results__lte=100)),
+                name="assessment_work_results_percent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle.code} {self.employee.full_name}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:results", args=[self.pk])
+
+    @property
+    def is_finalized(self):
+        return self.finalized_at is not None
+
+    @property
+    def is_reviewed(self):
+        return self.reviewed_at is not None
+
+    @property
+    def acknowledgement_recorded(self):
+        return self.acknowledgement != self.Acknowledgement.PENDING
+
+    def track_state(self, role):
+        return self.self_state if role == Role.SELF else self.supervisor_state
+
+    @property
+    def stage(self):
+        """The furthest step reached, as a code for badges and filters."""
+        if self.is_finalized:
+            return "finalized"
+        if self.is_reviewed:
+            return "reviewed"
+        if self.acknowledgement_recorded:
+            return "acknowledged"
+        if self.supervisor_state == Track.SUBMITTED:
+            return "rated"
+        if self.self_state == Track.SUBMITTED:
+            return "self_submitted"
+        if Track.IN_PROGRESS in (self.self_state, self.supervisor_state):
+            return "in_progress"
+        return "not_started"
+
+
+class Rating(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="ratings")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    value = models.SmallIntegerField()
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator", "role"], name="rating_one_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["self", "supervisor"]), name="rating_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} {self.indicator_id} {self.role}={self.value}"
+
+
+class CompetencyComment(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    text = models.TextField(blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "competency", "role"], name="comment_one_per_competency"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} {self.competency.code} {self.role}"
+
+
+class AssessmentEvent(models.Model):
+    """The audit trail: every save, submission, acknowledgement, review, reopening."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", _("Assessment created")
+        SAVED = "saved", _("Draft saved")
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        REFUSED = "refused", _("Refusal to sign recorded")
+        REVIEWED = "reviewed", _("Opinion of the next-level supervisor")
+        FINALIZED = "finalized", _("Finalised by HR")
+        REOPENED = "reopened", _("Reopened by HR")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    role = models.CharField(max_length=12, choices=Role.choices, blank=True)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.assessment_id}"

@@ -1,0 +1,169 @@
+"""The scoring rules, pure Python: plain values in, plain values out (no ORM, no request).
+
+The same functions serve the pages, the printed forms and the exports. Rules (ARCHITECTURE.md,
+DOMAIN.md):
+
+1. An indicator is demonstrated when its rating's scale point says so (True), not (False), or
+   it is not rated yet (None).
+2. A level passes when the share of its indicators demonstrated is at least `required_share`;
+   a level with an unrated indicator, or with no indicators, does not pass.
+3. Levels are cumulative: the achieved level is the highest L such that levels 1..L all pass,
+   0 when level 1 fails.
+4. Gap = achieved − expected; points: at or above expected 3, one below 2, two below 1, three
+   or more below 0. Competency score = total points ÷ (3 × competencies) × 100.
+5. Weighted total = competency score × weight + work results × (100 − weight), then a band.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+LEVELS = (1, 2, 3, 4, 5)
+MAX_POINTS = 3
+TWO_PLACES = Decimal("0.01")
+
+# (lowest total, code, Thai label), highest first.
+BANDS = (
+    (Decimal("90"), "excellent", "ดีเด่น"),
+    (Decimal("80"), "very_good", "ดีมาก"),
+    (Decimal("70"), "good", "ดี"),
+    (Decimal("60"), "fair", "พอใช้"),
+    (Decimal("0"), "improve", "ต้องปรับปรุง"),
+)
+
+
+def _share(required_share):
+    """The required share as an exact fraction in (0, 1]; 0.8 means exactly 4/5."""
+    share = Fraction(str(required_share))
+    if not 0 < share <= 1:
+        raise ValueError(f"required_share must be in (0, 1], not {required_share!r}")
+    return share
+
+
+def level_passes(marks, required_share=1.0):
+    """True when enough of one level's indicators are demonstrated and none is unrated."""
+    marks = list(marks)
+    if not marks or any(mark is None for mark in marks):
+        return False
+    demonstrated = sum(1 for mark in marks if mark)
+    return Fraction(demonstrated, len(marks)) >= _share(required_share)
+
+
+def passing_levels(levels, required_share=1.0):
+    """The set of level numbers that pass on their own, ignoring the levels below them."""
+    _share(required_share)
+    return {n for n in LEVELS if level_passes(levels.get(n, ()), required_share)}
+
+
+def achieved_level(levels, required_share=1.0):
+    """Highest level L such that levels 1..L all pass; 0 when level 1 fails.
+
+    `levels` maps a level number (1–5) to a sequence of True / False / None per indicator.
+    """
+    passing = passing_levels(levels, required_share)
+    achieved = 0
+    for number in LEVELS:
+        if number not in passing:
+            break
+        achieved = number
+    return achieved
+
+
+def levels_above_a_gap(levels, required_share=1.0):
+    """Levels that pass above the achieved level: a higher level shown over a failed lower one.
+
+    The rater is warned about these; they do not count towards the achieved level.
+    """
+    achieved = achieved_level(levels, required_share)
+    return sorted(n for n in passing_levels(levels, required_share) if n > achieved)
+
+
+def is_complete(levels):
+    """True when every indicator of every level has a rating."""
+    return all(mark is not None for marks in levels.values() for mark in marks)
+
+
+def gap(achieved, expected):
+    return achieved - expected
+
+
+def gap_points(achieved, expected):
+    """Points for one competency from the gap to the expected level (the bar scale)."""
+    difference = gap(achieved, expected)
+    if difference >= 0:
+        return MAX_POINTS
+    return max(0, MAX_POINTS + difference)
+
+
+def competency_score(points):
+    """Total points ÷ (3 × number of competencies) × 100, as a percentage with two places."""
+    points = list(points)
+    if not points:
+        return Decimal("0.00")
+    if any(not 0 <= p <= MAX_POINTS for p in points):
+        raise ValueError(f"points must be 0–{MAX_POINTS}: {points!r}")
+    score = Decimal(sum(points)) * 100 / (MAX_POINTS * len(points))
+    return score.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def weighted_competency_score(score, weight=Decimal("30")):
+    """The competency part of the appraisal: score × weight %, two places."""
+    return (Decimal(score) * Decimal(weight) / 100).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def weighted_total(score, work_results, weight=Decimal("30")):
+    """Competency score × weight % + work results × (100 − weight) %; None without results."""
+    if work_results is None:
+        return None
+    weight = Decimal(weight)
+    total = Decimal(score) * weight / 100 + Decimal(work_results) * (100 - weight) / 100
+    return total.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def band(total):
+    """(code, Thai label) of the band a weighted total falls in; None without a total."""
+    if total is None:
+        return None
+    total = Decimal(total)
+    for lowest, code, label in BANDS:
+        if total >= lowest:
+            return code, label
+    return BANDS[-1][1], BANDS[-1][2]
+
+
+@dataclass(frozen=True)
+class CompetencyResult:
+    code: str
+    expected: int
+    self_level: int | None
+    supervisor_level: int | None
+    gap: int | None
+    points: int | None
+    warning_levels: tuple = ()
+
+
+def competency_result(code, expected, self_levels, supervisor_levels, required_share=1.0):
+    """One competency's row of the results: levels, gap and points from the supervisor's view.
+
+    A track's level is None until every indicator of that track is rated; the gap and points
+    come from the supervisor's ratings only (the self-ratings are shown, never mixed in).
+    """
+    self_level = _level_if_complete(self_levels, required_share)
+    supervisor_level = _level_if_complete(supervisor_levels, required_share)
+    if supervisor_level is None:
+        return CompetencyResult(code, expected, self_level, None, None, None)
+    return CompetencyResult(
+        code,
+        expected,
+        self_level,
+        supervisor_level,
+        gap(supervisor_level, expected),
+        gap_points(supervisor_level, expected),
+        tuple(levels_above_a_gap(supervisor_levels, required_share)),
+    )
+
+
+def _level_if_complete(levels, required_share):
+    if not levels or not is_complete(levels):
+        return None
+    return achieved_level(levels, required_share)
