@@ -28,10 +28,15 @@ setup: $(VENV)/.installed
 	mkdir -p var
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_framework
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
 
 run: setup
 	@echo
 	@echo "  Competency portal: http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password demo-2569):"
+	@echo "    hr.demo     HR officer (rounds, people, finalising)"
+	@echo "    head.demo   division head who rates her team"
+	@echo "    staff.demo  member of staff (self-assessment)"
 	@echo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

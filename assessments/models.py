@@ -38,7 +38,7 @@ class Employee(models.Model):
         unique=True,
         validators=[RegexValidator(r"^[A-Za-z0-9._-]+$", _("Use Latin letters and digits."))],
     )
-    title = models.CharField(_("title"), max_length=50, blank=True)
+    title = models.CharField(_("name title"), max_length=50, blank=True)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     position_title = models.CharField(_("position"), max_length=200)
@@ -175,6 +175,17 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
 
 
+STAGES = [
+    ("not_started", _("Not started")),
+    ("in_progress", _("Rating in progress")),
+    ("self_submitted", _("Self-assessment submitted")),
+    ("rated", _("Rated by the supervisor")),
+    ("acknowledged", _("Results acknowledged")),
+    ("reviewed", _("Reviewed by the next-level supervisor")),
+    ("finalized", _("Finalised by HR")),
+]
+
+
 class Assessment(models.Model):
     class Acknowledgement(models.TextChoices):
         PENDING = "pending", _("Not yet acknowledged")
@@ -290,6 +301,10 @@ class Assessment(models.Model):
         if Track.IN_PROGRESS in (self.self_state, self.supervisor_state):
             return "in_progress"
         return "not_started"
+
+    @property
+    def stage_label(self):
+        return dict(STAGES)[self.stage]
 
 
 class Rating(models.Model):

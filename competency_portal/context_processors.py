@@ -1,6 +1,12 @@
 from django.conf import settings
 
+from framework.permissions import is_hr
+
 
 def portal(request):
     """Values every page's layout needs."""
-    return {"portal_organisation": settings.PORTAL_ORGANISATION}
+    user = getattr(request, "user", None)
+    return {
+        "portal_organisation": settings.PORTAL_ORGANISATION,
+        "user_is_hr": bool(user and is_hr(user)),
+    }

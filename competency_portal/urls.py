@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from framework import views as framework_views
+from assessments import views as assessment_views
 
 urlpatterns = [
-    path("", framework_views.home, name="home"),
+    path("", assessment_views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("framework/", include("framework.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("hr/people/", include("assessments.people_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

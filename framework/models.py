@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 LEVEL_NUMBERS = range(1, 6)
@@ -108,6 +109,13 @@ class ScalePoint(models.Model):
 
     def __str__(self):
         return f"{self.value} {self.label_th}"
+
+    @property
+    def label(self):
+        """The label in the language of the page (Thai unless English is chosen and given)."""
+        if self.label_en and get_language() and get_language().startswith("en"):
+            return self.label_en
+        return self.label_th
 
     def natural_key(self):
         return (*self.framework.natural_key(), self.value)
@@ -248,7 +256,7 @@ class PositionClass(models.Model):
         ACADEMIC = "academic", _("Academic")
         DIRECTOR = "director", _("Local director")
         EXECUTIVE = "executive", _("Local executive")
-        EMPLOYEE = "employee", _("Employee")
+        EMPLOYEE = "employee", _("Permanent and contract employees")
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name_th = models.CharField(_("Thai name"), max_length=200)

@@ -1,14 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 
 from framework import selectors
-
-
-@login_required
-def home(request):
-    framework = selectors.published_framework()
-    return render(request, "home.html", {"framework": framework, "today": timezone.localdate()})
 
 
 @login_required

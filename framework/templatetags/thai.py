@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -27,11 +28,11 @@ THAI_MONTHS = [
 
 
 def thai_digits(value, enabled=None):
-    """'12' → '๑๒' (unless PORTAL_THAI_DIGITS is off or `enabled` says otherwise)."""
+    """'12' → '๑๒' on Thai pages (unless PORTAL_THAI_DIGITS is off or `enabled` says no)."""
     if value is None:
         return ""
     if enabled is None:
-        enabled = settings.PORTAL_THAI_DIGITS
+        enabled = settings.PORTAL_THAI_DIGITS and (get_language() or "th").startswith("th")
     text = str(value)
     return text.translate(THAI_DIGITS) if enabled else text
 

@@ -1,0 +1,105 @@
+"""Parsing what the pages post. Domain checks (scale, framework, workflow) are the services'."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from assessments.models import Assessment, Cycle
+
+RATING_PREFIX = "r"
+COMMENT_PREFIX = "c"
+MAX_COMMENT = 4000
+
+
+def _number(text, message):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        raise ValidationError(message) from None
+
+
+def parse_ratings(post):
+    """{indicator id: value} from fields r<id>, and {competency id: text} from c<id>."""
+    values, comments = {}, {}
+    for key, raw in post.items():
+        if key.startswith(RATING_PREFIX) and key[1:].isdigit():
+            raw = raw.strip()
+            values[int(key[1:])] = (
+                None if raw == "" else _number(raw, _("A rating must be a point of the scale."))
+            )
+        elif key.startswith(COMMENT_PREFIX) and key[1:].isdigit():
+            if len(raw) > MAX_COMMENT:
+                raise ValidationError(
+                    _("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}
+                )
+            comments[int(key[1:])] = raw
+    return values, comments
+
+
+def parse_version(post):
+    return _number(post.get("version"), _("The form is missing its version; reload the page."))
+
+
+class RefusalForm(forms.Form):
+    witness = forms.CharField(label=_lazy("Witness (full name and position)"), max_length=200)
+    refusal_date = forms.DateField(
+        label=_lazy("Date the employee refused to sign"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=datetime.date.today,
+    )
+
+
+class ReviewForm(forms.Form):
+    opinion = forms.ChoiceField(
+        label=_lazy("Opinion"), choices=Assessment.Opinion.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(forms.Form):
+    STEPS = [
+        ("self", _lazy("Self-assessment")),
+        ("supervisor", _lazy("Supervisor's rating")),
+        ("acknowledgement", _lazy("Acknowledgement")),
+        ("review", _lazy("Opinion of the next-level supervisor")),
+        ("final", _lazy("HR finalisation")),
+    ]
+    step = forms.ChoiceField(label=_lazy("Step to reopen"), choices=STEPS)
+    reason = forms.CharField(
+        label=_lazy("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CycleForm(forms.Form):
+    fiscal_year = forms.IntegerField(
+        label=_lazy("Fiscal year (Buddhist Era)"), min_value=2500, max_value=2700
+    )
+    round = forms.TypedChoiceField(
+        label=_lazy("Round"),
+        coerce=int,
+        choices=[
+            (1, _lazy("Round 1 (1 October – 31 March)")),
+            (2, _lazy("Round 2 (1 April – 30 September)")),
+        ],
+    )
+    competency_weight = forms.DecimalField(
+        label=_lazy("Weight of competencies (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        initial=30,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fiscal_year") and data.get("round"):
+            code = f"{data['fiscal_year']}-{data['round']}"
+            if Cycle.objects.filter(code=code).exists():
+                raise ValidationError(_("Round %(code)s already exists.") % {"code": code})
+            data["code"] = code
+        return data

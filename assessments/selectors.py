@@ -1,0 +1,190 @@
+"""Reads of assessments, with their queries decided here (a fixed number, whatever the size)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from assessments import scoring
+from assessments.models import Assessment, CompetencyComment, Cycle, Rating, Role
+from framework.models import ScalePoint
+from framework.selectors import competency_tree
+
+
+def open_cycle():
+    return Cycle.objects.filter(status=Cycle.Status.OPEN).select_related("framework").first()
+
+
+@dataclass
+class IndicatorRow:
+    indicator: object
+    value: int | None = None
+    self_value: int | None = None
+
+
+@dataclass
+class LevelRows:
+    level: object
+    rows: list
+
+
+@dataclass
+class CompetencyBlock:
+    competency: object
+    levels: list
+    expected: int
+    comment: str = ""
+    self_comment: str = ""
+    warnings: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum(len(level_rows.rows) for level_rows in self.levels)
+
+    @property
+    def rated(self):
+        return sum(1 for lr in self.levels for row in lr.rows if row.value is not None)
+
+
+@dataclass
+class RatingSheet:
+    """Everything the rating page, the results page and the printed form need."""
+
+    assessment: Assessment
+    scale: list
+    blocks: list
+
+    @property
+    def demonstrated_values(self):
+        return {point.value for point in self.scale if point.demonstrated}
+
+
+def _ratings(assessment):
+    values = {Role.SELF: {}, Role.SUPERVISOR: {}}
+    for indicator_id, role, value in Rating.objects.filter(assessment=assessment).values_list(
+        "indicator_id", "role", "value"
+    ):
+        values[role][indicator_id] = value
+    return values
+
+
+def _comments(assessment):
+    texts = {Role.SELF: {}, Role.SUPERVISOR: {}}
+    for competency_id, role, text in CompetencyComment.objects.filter(
+        assessment=assessment
+    ).values_list("competency_id", "role", "text"):
+        texts[role][competency_id] = text
+    return texts
+
+
+def rating_sheet(assessment, role=Role.SELF):
+    """The round's framework with this track's ratings and comments (and the self-ratings
+    beside them). Seven queries, whatever the number of indicators."""
+    framework = assessment.cycle.framework
+    scale = list(ScalePoint.objects.filter(framework=framework).order_by("value"))
+    ratings = _ratings(assessment)
+    comments = _comments(assessment)
+    blocks = []
+    for competency in competency_tree(framework):
+        levels = [
+            LevelRows(
+                level,
+                [
+                    IndicatorRow(
+                        indicator,
+                        ratings[role].get(indicator.pk),
+                        ratings[Role.SELF].get(indicator.pk),
+                    )
+                    for indicator in level.indicators.all()
+                ],
+            )
+            for level in competency.levels.all()
+        ]
+        blocks.append(
+            CompetencyBlock(
+                competency,
+                levels,
+                assessment.expected_levels.get(competency.code, 0),
+                comments[role].get(competency.pk, ""),
+                comments[Role.SELF].get(competency.pk, ""),
+            )
+        )
+    return RatingSheet(assessment, scale, blocks)
+
+
+def marks(block, demonstrated, attribute):
+    """{level number: [True/False/None per indicator]} of one track, for the scoring rules."""
+    result = {}
+    for level_rows in block.levels:
+        result[level_rows.level.number] = [
+            None if getattr(row, attribute) is None else getattr(row, attribute) in demonstrated
+            for row in level_rows.rows
+        ]
+    return result
+
+
+@dataclass
+class Results:
+    rows: list
+    score: object
+    weighted: object
+    total: object
+    band: tuple | None
+    complete: bool
+
+
+def results(sheet):
+    """Per competency: expected, self and supervisor levels, gap, points; then the totals."""
+    assessment = sheet.assessment
+    share = assessment.cycle.framework.required_share
+    demonstrated = sheet.demonstrated_values
+    rows = []
+    for block in sheet.blocks:
+        # The sheet is built for the supervisor's track with the self-ratings alongside.
+        row = scoring.competency_result(
+            block.competency.code,
+            block.expected,
+            marks(block, demonstrated, "self_value"),
+            marks(block, demonstrated, "value"),
+            share,
+        )
+        rows.append((block, row))
+    complete = all(row.points is not None for _block, row in rows)
+    if not complete:
+        return Results(rows, None, None, None, None, False)
+    score = scoring.competency_score(row.points for _block, row in rows)
+    weight = assessment.cycle.competency_weight
+    total = scoring.weighted_total(score, assessment.work_results, weight)
+    return Results(
+        rows,
+        score,
+        scoring.weighted_competency_score(score, weight),
+        total,
+        scoring.band(total),
+        True,
+    )
+
+
+def team(supervisor, cycle):
+    """The assessments this person rates or reviews in a round: one query."""
+    if supervisor is None or cycle is None:
+        return []
+    return list(
+        Assessment.objects.filter(cycle=cycle)
+        .filter(Q(supervisor=supervisor) | Q(reviewer=supervisor))
+        .select_related("employee", "position_class", "supervisor")
+        .order_by("employee__first_name", "employee__last_name")
+    )
+
+
+def own_assessment(employee, cycle):
+    if employee is None or cycle is None:
+        return None
+    return Assessment.objects.filter(cycle=cycle, employee=employee).first()
+
+
+def cycle_assessments(cycle):
+    return list(
+        Assessment.objects.filter(cycle=cycle)
+        .select_related("employee", "supervisor", "position_class")
+        .order_by("department_name", "employee__first_name")
+    )

@@ -1,0 +1,69 @@
+"""Small pieces of the assessment pages: levels, gaps, states."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from framework.templatetags.thai import thai_digits
+
+register = template.Library()
+
+TRACK_STYLES = {"not_started": "secondary", "in_progress": "warning", "submitted": "success"}
+STAGE_STYLES = {
+    "not_started": "secondary",
+    "in_progress": "warning",
+    "self_submitted": "info",
+    "rated": "primary",
+    "acknowledged": "primary",
+    "reviewed": "primary",
+    "finalized": "success",
+}
+
+
+@register.filter
+def level(value):
+    """A level, or a dash where it cannot be derived yet."""
+    return "–" if value is None else thai_digits(value)
+
+
+@register.filter
+def signed(value):
+    """A gap with its sign: +1, 0, −2."""
+    if value is None:
+        return "–"
+    text = f"+{value}" if value > 0 else ("0" if value == 0 else f"−{abs(value)}")
+    return thai_digits(text)
+
+
+@register.filter
+def track_style(state):
+    return TRACK_STYLES.get(state, "secondary")
+
+
+@register.filter
+def stage_style(stage):
+    return STAGE_STYLES.get(stage, "secondary")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def scale_label(scale, value):
+    """The label of a scale value, or 'not rated'."""
+    for point in scale:
+        if point.value == value:
+            return point.label
+    return _("Not rated")
+
+
+@register.filter
+def get_track(assessment, role):
+    return assessment.track_state(role)
+
+
+@register.filter
+def get_track_label(assessment, role):
+    field = "self_state" if role == "self" else "supervisor_state"
+    return getattr(assessment, f"get_{field}_display")()

@@ -1,0 +1,49 @@
+from django.urls import reverse
+
+from assessments.models import Cycle
+
+
+def test_anonymous_is_sent_to_login(client, cast):
+    assert client.get(reverse("assessments:cycle_list")).status_code == 302
+
+
+def test_staff_may_not_manage_rounds(client, cast):
+    client.force_login(cast.head.user)
+    assert client.get(reverse("assessments:cycle_list")).status_code == 403
+    assert (
+        client.post(
+            reverse("assessments:cycle_list"), {"fiscal_year": 2569, "round": 1}
+        ).status_code
+        == 403
+    )
+    assert not Cycle.objects.exists()
+
+
+def test_hr_creates_opens_and_closes_a_round(client, cast):
+    client.force_login(cast.hr)
+    response = client.post(
+        reverse("assessments:cycle_list"),
+        {"fiscal_year": 2569, "round": 2, "competency_weight": "30"},
+    )
+    cycle = Cycle.objects.get(code="2569-2")
+    assert response["Location"] == cycle.get_absolute_url()
+    assert client.get(cycle.get_absolute_url()).status_code == 200
+    client.post(reverse("assessments:cycle_open", args=[cycle.pk]))
+    cycle.refresh_from_db()
+    assert cycle.status == "open"
+    assert cycle.assessments.count() == 6
+    page = client.get(cycle.get_absolute_url()).content.decode()
+    assert page.count('href="/assessments/') >= 6
+    client.post(reverse("assessments:cycle_close", args=[cycle.pk]))
+    cycle.refresh_from_db()
+    assert cycle.status == "closed"
+
+
+def test_a_duplicate_round_is_refused(client, round_open):
+    client.force_login(round_open.hr)
+    response = client.post(
+        reverse("assessments:cycle_list"),
+        {"fiscal_year": 2569, "round": 1, "competency_weight": "30"},
+    )
+    assert response.status_code == 200
+    assert Cycle.objects.count() == 1

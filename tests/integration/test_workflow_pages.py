@@ -1,0 +1,97 @@
+"""The workflow buttons of the results page: acknowledge, refusal, review, finalise, reopen."""
+
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Assessment, Role
+from tests.cast import values_up_to
+
+REACHED = {"ACH": 1, "COM": 1, "SDEV": 1, "LOCAL": 1}
+
+
+def rated(cast):
+    a = cast.somchai_assessment
+    for role, user in [(Role.SELF, cast.somchai.user), (Role.SUPERVISOR, cast.head.user)]:
+        values = values_up_to(a.cycle.framework, REACHED)
+        services.save_ratings(assessment=a, role=role, by=user, values=values)
+        services.submit_track(assessment=a, role=role, by=user)
+    return Assessment.objects.get(pk=a.pk)
+
+
+def post(client, user, name, assessment, **data):
+    client.force_login(user)
+    url = reverse(f"assessments:{name}", args=[assessment.pk])
+    return client.post(url, {"version": assessment.version, **data})
+
+
+def test_anonymous_posts_go_to_login(client, round_open):
+    response = client.post(
+        reverse("assessments:acknowledge", args=[round_open.somchai_assessment.pk])
+    )
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_only_the_employee_acknowledges(client, round_open):
+    a = rated(round_open)
+    assert post(client, round_open.head.user, "acknowledge", a).status_code == 403
+    assert post(client, round_open.outsider.user, "acknowledge", a).status_code == 404
+    assert Assessment.objects.get(pk=a.pk).acknowledgement == "pending"
+    assert post(client, round_open.somchai.user, "acknowledge", a).status_code == 302
+    assert Assessment.objects.get(pk=a.pk).acknowledgement == "acknowledged"
+
+
+def test_the_rater_records_a_refusal_with_a_witness(client, round_open):
+    a = rated(round_open)
+    post(client, round_open.head.user, "refusal", a, witness="", refusal_date="2026-03-20")
+    assert Assessment.objects.get(pk=a.pk).acknowledgement == "pending"
+    assert post(client, round_open.somchai.user, "refusal", a, witness="x").status_code == 403
+    post(client, round_open.head.user, "refusal", a, witness="นางมาลี", refusal_date="2026-03-20")
+    a = Assessment.objects.get(pk=a.pk)
+    assert (a.acknowledgement, a.refusal_witness, str(a.refusal_date)) == (
+        "refused",
+        "นางมาลี",
+        "2026-03-20",
+    )
+
+
+def test_the_next_level_supervisor_reviews(client, round_open):
+    a = rated(round_open)
+    services.acknowledge(assessment=a, by=round_open.somchai.user)
+    a = Assessment.objects.get(pk=a.pk)
+    assert post(client, round_open.head.user, "review", a, opinion="agree").status_code == 403
+    post(client, round_open.palad.user, "review", a, opinion="agree", comment="เห็นด้วย")
+    assert Assessment.objects.get(pk=a.pk).review_opinion == "agree"
+
+
+def test_only_hr_finalises_and_reopens(client, round_open):
+    a = rated(round_open)
+    services.acknowledge(assessment=a, by=round_open.somchai.user)
+    services.review(assessment=a, by=round_open.palad.user, opinion="agree")
+    a = Assessment.objects.get(pk=a.pk)
+    assert post(client, round_open.head.user, "finalize", a).status_code == 403
+    post(client, round_open.hr, "finalize", a)
+    a = Assessment.objects.get(pk=a.pk)
+    assert a.is_finalized
+    assert (
+        post(client, round_open.head.user, "reopen", a, step="final", reason="x").status_code == 403
+    )
+    post(client, round_open.hr, "reopen", a, step="final", reason="")
+    assert Assessment.objects.get(pk=a.pk).is_finalized
+    post(client, round_open.hr, "reopen", a, step="final", reason="แก้ผลสัมฤทธิ์")
+    assert not Assessment.objects.get(pk=a.pk).is_finalized
+
+
+def test_a_step_with_a_stale_version_changes_nothing(client, round_open):
+    a = rated(round_open)
+    stale_version = a.version - 1
+    client.force_login(round_open.somchai.user)
+    url = reverse("assessments:acknowledge", args=[a.pk])
+    client.post(url, {"version": stale_version})
+    assert Assessment.objects.get(pk=a.pk).acknowledgement == "pending"
+
+
+def test_workflow_steps_refuse_get(client, round_open):
+    client.force_login(round_open.somchai.user)
+    url = reverse("assessments:acknowledge", args=[round_open.somchai_assessment.pk])
+    assert client.get(url).status_code == 405
