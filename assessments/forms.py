@@ -4,8 +4,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Cycle
 
@@ -44,51 +43,59 @@ def parse_version(post):
 
 
 class RefusalForm(forms.Form):
-    witness = forms.CharField(label=_lazy("Witness (full name and position)"), max_length=200)
+    witness = forms.CharField(label=_("Witness (full name and position)"), max_length=200)
     refusal_date = forms.DateField(
-        label=_lazy("Date the employee refused to sign"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Date the employee refused to sign"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The date picker counts years in the Christian Era (2026 = 2569)."),
         initial=datetime.date.today,
     )
 
 
 class ReviewForm(forms.Form):
     opinion = forms.ChoiceField(
-        label=_lazy("Opinion"), choices=Assessment.Opinion.choices, widget=forms.RadioSelect
+        label=_("Opinion"), choices=Assessment.Opinion.choices, widget=forms.RadioSelect
     )
     comment = forms.CharField(
-        label=_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class ReopenForm(forms.Form):
     STEPS = [
-        ("self", _lazy("Self-assessment")),
-        ("supervisor", _lazy("Supervisor's rating")),
-        ("acknowledgement", _lazy("Acknowledgement")),
-        ("review", _lazy("Opinion of the next-level supervisor")),
-        ("final", _lazy("HR finalisation")),
+        ("self", _("Self-assessment")),
+        ("supervisor", _("Supervisor's rating")),
+        ("acknowledgement", _("Acknowledgement")),
+        ("review", _("Opinion of the next-level supervisor")),
+        ("final", _("HR finalisation")),
     ]
-    step = forms.ChoiceField(label=_lazy("Step to reopen"), choices=STEPS)
+    step = forms.ChoiceField(label=_("Step to reopen"), choices=STEPS)
     reason = forms.CharField(
-        label=_lazy("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseCycleForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that nobody can change ratings in a closed round."),
+        error_messages={"required": _("Tick the box to confirm closing the round.")},
     )
 
 
 class CycleForm(forms.Form):
     fiscal_year = forms.IntegerField(
-        label=_lazy("Fiscal year (Buddhist Era)"), min_value=2500, max_value=2700
+        label=_("Fiscal year (Buddhist Era)"), min_value=2500, max_value=2700
     )
     round = forms.TypedChoiceField(
-        label=_lazy("Round"),
+        label=_("Round"),
         coerce=int,
         choices=[
-            (1, _lazy("Round 1 (1 October – 31 March)")),
-            (2, _lazy("Round 2 (1 April – 30 September)")),
+            (1, _("Round 1 (1 October – 31 March)")),
+            (2, _("Round 2 (1 April – 30 September)")),
         ],
     )
     competency_weight = forms.DecimalField(
-        label=_lazy("Weight of competencies (%)"),
+        label=_("Weight of competencies (%)"),
         min_value=0,
         max_value=100,
         decimal_places=2,
@@ -100,6 +107,6 @@ class CycleForm(forms.Form):
         if data.get("fiscal_year") and data.get("round"):
             code = f"{data['fiscal_year']}-{data['round']}"
             if Cycle.objects.filter(code=code).exists():
-                raise ValidationError(_("Round %(code)s already exists.") % {"code": code})
+                raise ValidationError(_("Round %(code)s already exists."), params={"code": code})
             data["code"] = code
         return data

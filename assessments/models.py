@@ -181,6 +181,7 @@ STAGES = [
     ("self_submitted", _("Self-assessment submitted")),
     ("rated", _("Rated by the supervisor")),
     ("acknowledged", _("Results acknowledged")),
+    ("refused", _("Refused to sign (witnessed)")),
     ("reviewed", _("Reviewed by the next-level supervisor")),
     ("finalized", _("Finalised by HR")),
 ]
@@ -292,6 +293,8 @@ class Assessment(models.Model):
             return "finalized"
         if self.is_reviewed:
             return "reviewed"
+        if self.acknowledgement == self.Acknowledgement.REFUSED:
+            return "refused"
         if self.acknowledgement_recorded:
             return "acknowledged"
         if self.supervisor_state == Track.SUBMITTED:

@@ -168,6 +168,20 @@ def close_cycle(*, cycle, by=None):
     return cycle
 
 
+@transaction.atomic
+def reopen_cycle(*, cycle, by=None):
+    """Open a closed round again (no new assessments are created)."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != Cycle.Status.CLOSED:
+        raise WorkflowError(_("Only a closed round can be reopened."))
+    if Cycle.objects.filter(status=Cycle.Status.OPEN).exists():
+        raise WorkflowError(_("Another round is open; close it before opening this one."))
+    cycle.status = Cycle.Status.OPEN
+    cycle.closed_at = None
+    cycle.save()
+    return cycle
+
+
 # ---------------------------------------------------------------- ratings
 
 

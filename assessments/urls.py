@@ -1,12 +1,15 @@
 from django.urls import path
 
-from assessments import views
+from assessments import print_views, views
 
 app_name = "assessments"
 
 urlpatterns = [
     path("<int:pk>/", views.results, name="results"),
     path("<int:pk>/self/", views.self_assessment, name="self"),
+    path("<int:pk>/form.pdf", print_views.person_form, name="pdf"),
+    path("<int:pk>/annual.pdf", print_views.annual_form, name="annual_pdf"),
+    path("<int:pk>/blank.pdf", print_views.blank_form, name="blank_pdf"),
     path("<int:pk>/rate/", views.supervisor_rating, name="rate"),
     path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:pk>/refusal/", views.record_refusal, name="refusal"),
@@ -18,4 +21,5 @@ urlpatterns = [
     path("hr/cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
     path("hr/cycles/<int:pk>/open/", views.cycle_open, name="cycle_open"),
     path("hr/cycles/<int:pk>/close/", views.cycle_close, name="cycle_close"),
+    path("hr/cycles/<int:pk>/reopen/", views.cycle_reopen, name="cycle_reopen"),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import forms, permissions, selectors, services
 from assessments.models import STAGES, Cycle, Role, Track
+from assessments.reports.context import development_plan
 from framework.selectors import published_framework
 
 ROLE_PAGES = {
@@ -54,6 +55,10 @@ def _rating_page(request, pk, role):
         status, missing = outcome
         assessment.refresh_from_db()
     sheet = selectors.rating_sheet(assessment, role)
+    work_results = assessment.work_results
+    if status in (400, 409):
+        # Nothing was saved: show what the person entered, so that nothing typed is lost.
+        work_results = _keep_posted(sheet, request.POST)
     context = {
         "assessment": assessment,
         "sheet": sheet,
@@ -61,8 +66,23 @@ def _rating_page(request, pk, role):
         "read_only": _read_only(assessment, role),
         "missing": missing,
         "missing_ids": {indicator.pk for indicator in missing},
+        "work_results": work_results,
     }
     return render(request, "assessments/rating.html", context, status=status)
+
+
+def _keep_posted(sheet, post):
+    """Put the posted (refused) ratings and comments back on the sheet; return work results."""
+    try:
+        values, comments = forms.parse_ratings(post)
+    except ValidationError:
+        return post.get("work_results", "")
+    for block in sheet.blocks:
+        block.comment = comments.get(block.competency.pk, block.comment)
+        for level_rows in block.levels:
+            for row in level_rows.rows:
+                row.value = values.get(row.indicator.pk, row.value)
+    return post.get("work_results", "")
 
 
 def _read_only(assessment, role):
@@ -118,11 +138,13 @@ def _save_rating_post(request, assessment, role):
 def results(request, pk):
     assessment = permissions.assessment_for(request.user, pk)
     sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
+    results = selectors.results(sheet)
     user = request.user
     context = {
         "assessment": assessment,
         "sheet": sheet,
-        "results": selectors.results(sheet),
+        "results": results,
+        "plan": development_plan(sheet, results),
         "events": assessment.events.select_related("actor").order_by("at", "pk"),
         "can_acknowledge": permissions.can_rate_self(user, assessment),
         "can_record_refusal": permissions.can_rate_as_supervisor(user, assessment),
@@ -286,7 +308,13 @@ def cycle_detail(request, pk):
     return render(
         request,
         "assessments/cycle_detail.html",
-        {"cycle": cycle, "assessments": rows, "stages": stages},
+        {
+            "cycle": cycle,
+            "assessments": rows,
+            "stages": stages,
+            "unfinished": sum(1 for a in rows if not a.is_finalized),
+            "close_form": forms.CloseCycleForm(),
+        },
     )
 
 
@@ -309,10 +337,27 @@ def cycle_open(request, pk):
 def cycle_close(request, pk):
     _require_hr(request)
     cycle = get_object_or_404(Cycle, pk=pk)
+    form = forms.CloseCycleForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["confirm"])
         services.close_cycle(cycle=cycle, by=request.user)
     except ValidationError as error:
         _flash_errors(request, error)
     else:
         messages.success(request, _("Round %(code)s is closed.") % {"code": cycle.code})
+    return redirect(cycle)
+
+
+@login_required
+@require_POST
+def cycle_reopen(request, pk):
+    _require_hr(request)
+    cycle = get_object_or_404(Cycle, pk=pk)
+    try:
+        services.reopen_cycle(cycle=cycle, by=request.user)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("Round %(code)s is open.") % {"code": cycle.code})
     return redirect(cycle)

@@ -1,4 +1,8 @@
-"""Security headers the project adds on top of Django's own."""
+"""Security headers and the page language, on top of Django's own middleware."""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -24,4 +28,26 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+
+class ThaiFirstLocaleMiddleware:
+    """Thai unless the person chose English with the switch (the language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; a Thai office's
+    portal speaks Thai whatever language the computer was set up in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in dict(settings.LANGUAGES):
+            chosen = settings.LANGUAGE_CODE
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ["Cookie"])
         return response

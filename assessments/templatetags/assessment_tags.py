@@ -1,6 +1,7 @@
 """Small pieces of the assessment pages: levels, gaps, states."""
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from framework.templatetags.thai import thai_digits
@@ -14,6 +15,7 @@ STAGE_STYLES = {
     "self_submitted": "info",
     "rated": "primary",
     "acknowledged": "primary",
+    "refused": "danger",
     "reviewed": "primary",
     "finalized": "success",
 }
@@ -67,3 +69,16 @@ def get_track(assessment, role):
 def get_track_label(assessment, role):
     field = "self_state" if role == "self" else "supervisor_state"
     return getattr(assessment, f"get_{field}_display")()
+
+
+@register.filter
+def css_string(value):
+    """Text safe inside a CSS string in a printed form's <style> (quotes and markup removed)."""
+    text = str(value).replace("\\", "").replace('"', "'").replace("<", "").replace(">", "")
+    return mark_safe(text.replace("\n", " "))  # noqa: S308 - the characters that matter are gone
+
+
+@register.filter
+def row_for(rows, code):
+    """The results row of one competency code from [(block, row), …], or None."""
+    return next((row for _block, row in rows if row.code == code), None)

@@ -36,7 +36,13 @@ def test_hr_creates_opens_and_closes_a_round(client, cast):
     assert page.count('href="/assessments/') >= 6
     client.post(reverse("assessments:cycle_close", args=[cycle.pk]))
     cycle.refresh_from_db()
+    assert cycle.status == "open"  # closing needs the confirmation box
+    client.post(reverse("assessments:cycle_close", args=[cycle.pk]), {"confirm": "on"})
+    cycle.refresh_from_db()
     assert cycle.status == "closed"
+    client.post(reverse("assessments:cycle_reopen", args=[cycle.pk]))
+    cycle.refresh_from_db()
+    assert cycle.status == "open"
 
 
 def test_a_duplicate_round_is_refused(client, round_open):

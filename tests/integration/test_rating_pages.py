@@ -287,3 +287,17 @@ def test_the_home_page_queries_do_not_grow_with_the_team(client, round_open):
     small = count_queries(client, reverse("home"))
     add_subordinates(round_open, 12)
     assert count_queries(client, reverse("home")) == small
+
+
+def test_a_refused_save_shows_what_was_entered(client, round_open):
+    assessment = round_open.somchai_assessment
+    values = values_up_to(assessment.cycle.framework, REACHED)
+    competency = assessment.cycle.framework.competencies.first()
+    data = post_data(assessment, values, work_results="150", **{f"c{competency.pk}": "ข้อความ"})
+    response = login(client, round_open.head).post(rate_url(assessment), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count(" checked") == 66
+    assert "ข้อความ</textarea>" in html
+    assert 'value="150"' in html
+    assert not Rating.objects.filter(assessment=assessment).exists()

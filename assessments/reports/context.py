@@ -1,0 +1,108 @@
+"""What a printed form shows, read from the database into plain objects for the templates."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from assessments import selectors
+from assessments.models import Assessment, Role
+
+
+@dataclass
+class PlanItem:
+    """One line of the development plan: a competency below expectation and what to show next."""
+
+    block: object
+    target_level: object
+    indicators: list
+    suggestions: str
+
+
+@dataclass
+class PersonForm:
+    assessment: Assessment
+    sheet: object
+    results: object
+    plan: list
+    reviewer_above: object
+
+
+def development_plan(sheet, results):
+    """For each competency below expectation: the next level's indicators not yet shown."""
+    demonstrated = sheet.demonstrated_values
+    plan = []
+    for block, row in results.rows:
+        if row.supervisor_level is None or row.gap is None or row.gap >= 0:
+            continue
+        target = row.supervisor_level + 1
+        level_rows = next((lr for lr in block.levels if lr.level.number == target), None)
+        if level_rows is None:
+            continue
+        missing = [r.indicator for r in level_rows.rows if r.value not in demonstrated]
+        plan.append(
+            PlanItem(
+                block,
+                level_rows.level,
+                missing or [r.indicator for r in level_rows.rows],
+                block.comment,
+            )
+        )
+    return plan
+
+
+def person_form(assessment):
+    """Everything one person's form for one round shows."""
+    sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
+    results = selectors.results(sheet)
+    reviewer = assessment.reviewer
+    return PersonForm(
+        assessment=assessment,
+        sheet=sheet,
+        results=results,
+        plan=development_plan(sheet, results),
+        reviewer_above=reviewer.supervisor if reviewer else None,
+    )
+
+
+def assessment_for_print(pk):
+    return Assessment.objects.select_related(
+        "cycle__framework",
+        "employee__department",
+        "position_class",
+        "supervisor",
+        "reviewer__supervisor",
+    ).get(pk=pk)
+
+
+def _render(template, context):
+    """Printed forms are Thai whatever language the person reading the page chose."""
+    base = {
+        "organisation": settings.PORTAL_ORGANISATION,
+        "printed_on": timezone.localdate(),
+        "page_digits": "thai" if settings.PORTAL_THAI_DIGITS else "decimal",
+    }
+    with translation.override("th"):
+        return render_to_string(template, {**base, **context})
+
+
+def person_form_html(assessment):
+    return _render("reports/person_form.html", {"form": person_form(assessment)})
+
+
+def annual_form_html(assessments):
+    """Both rounds of a fiscal year for one person (or the one that exists), side by side."""
+    forms = [person_form(a) for a in sorted(assessments, key=lambda a: a.cycle.round)]
+    return _render("reports/annual_form.html", {"forms": forms, "first": forms[0]})
+
+
+def blank_form_html(assessment, role=Role.SELF):
+    sheet = selectors.rating_sheet(assessment, role)
+    return _render(
+        "reports/blank_form.html", {"assessment": assessment, "sheet": sheet, "role": role}
+    )
+
+
+def file_name(assessment, kind="appraisal"):
+    return f"{kind}-{assessment.cycle.code}-{assessment.employee.employee_code}.pdf"
