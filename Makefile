@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test lint format setup messages bench clean-venv
+.PHONY: run test lint format setup messages bench sample-pdf clean-venv
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer with venv is required" >&2; exit 1; }
@@ -37,8 +37,20 @@ run: setup
 	@echo "    hr.demo     HR officer (rounds, people, finalising)"
 	@echo "    head.demo   division head who rates her team"
 	@echo "    staff.demo  member of staff (self-assessment)"
+	@echo "  A task worker runs beside the server (batch printing)."
 	@echo
+	@DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# A demo person's form and a blank paper form under var/, for a reviewer to open.
+sample-pdf: setup
+	DJANGO_DEBUG=1 $(BIN)/python manage.py sample_pdf --output-dir var
+
+# Speed of the printed forms: seconds per form, pages per second, 200 forms in a batch.
+bench: $(VENV)/.installed-dev
+	mkdir -p var
+	$(BIN)/python benchmarks/printing.py
 
 test: $(VENV)/.installed-dev
 	mkdir -p var

@@ -390,3 +390,50 @@ class AssessmentEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.assessment_id}"
+
+
+class PrintJob(models.Model):
+    """A batch of printed forms built in the background: a whole round or one division."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Printing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="print_jobs")
+    department = models.CharField(_("division"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.JSONField(default=list, blank=True)  # [[name, reason], …]
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to="print-jobs/", blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("batch print")
+        verbose_name_plural = _("batch prints")
+
+    def __str__(self):
+        return f"{self.cycle.code} {self.department or '*'} {self.status}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:print_job", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+    def file_name(self):
+        scope = f"-{self.department}" if self.department else ""
+        return f"appraisals-{self.cycle.code}{scope}.pdf"

@@ -5,13 +5,14 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import forms, permissions, selectors, services
-from assessments.models import STAGES, Cycle, Role, Track
+from assessments import forms, permissions, printing, selectors, services
+from assessments.models import STAGES, Cycle, PrintJob, Role, Track
 from assessments.reports.context import development_plan
 from framework.selectors import published_framework
 
@@ -314,6 +315,8 @@ def cycle_detail(request, pk):
             "stages": stages,
             "unfinished": sum(1 for a in rows if not a.is_finalized),
             "close_form": forms.CloseCycleForm(),
+            "departments": sorted({a.department_name for a in rows}),
+            "print_jobs": cycle.print_jobs.order_by("-requested_at")[:5],
         },
     )
 
@@ -361,3 +364,37 @@ def cycle_reopen(request, pk):
     else:
         messages.success(request, _("Round %(code)s is open.") % {"code": cycle.code})
     return redirect(cycle)
+
+
+# ---------------------------------------------------------------- HR: batch printing
+
+
+@login_required
+@require_POST
+def print_job_create(request, pk):
+    _require_hr(request)
+    cycle = get_object_or_404(Cycle, pk=pk)
+    try:
+        job = printing.request_batch_print(
+            cycle=cycle, by=request.user, department=request.POST.get("department", "")
+        )
+    except ValidationError as error:
+        _flash_errors(request, error)
+        return redirect(cycle)
+    return redirect(job)
+
+
+@login_required
+def print_job_detail(request, pk):
+    _require_hr(request)
+    job = get_object_or_404(PrintJob.objects.select_related("cycle", "requested_by"), pk=pk)
+    return render(request, "assessments/print_job.html", {"job": job})
+
+
+@login_required
+def print_job_file(request, pk):
+    _require_hr(request)
+    job = get_object_or_404(PrintJob, pk=pk)
+    if not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name())

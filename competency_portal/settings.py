@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "django_tasks",
+    "django_tasks_db",
     "framework",
     "assessments",
 ]
@@ -150,6 +152,12 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 MEDIA_URL = "/media/"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Background work (batch printing) through django-tasks, stored in the database; run the
+# worker with `manage.py db_worker` (make run starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Processes one batch print may use (0: every core of the machine).
+PRINT_WORKERS = int(os.environ.get("PORTAL_PRINT_WORKERS", "0"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

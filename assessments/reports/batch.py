@@ -76,14 +76,13 @@ def _rendered(items, workers):
 
 
 def join(named_pdfs):
-    """One PDF of several, in order, with a bookmark at the first page of each person."""
+    """One PDF of several, in order, with a bookmark per person over that form's own."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for name, pdf in named_pdfs:
-        start = len(writer.pages)
-        writer.append(io.BytesIO(pdf))
-        writer.add_outline_item(name, start)
+        # the form's own bookmarks (its parts) nest under the person's name
+        writer.append(io.BytesIO(pdf), outline_item=name)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -1,0 +1,57 @@
+"""Batch printing for HR: a PrintJob is asked for here and carried out by a background task."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import PrintJob
+from assessments.reports.batch import assessments_to_print, print_forms
+
+
+@transaction.atomic
+def request_batch_print(*, cycle, by, department=""):
+    """Queue the printing of a round (or one division); the task starts once this commits."""
+    from assessments.tasks import print_job_task
+
+    department = (department or "").strip()
+    total = len(assessments_to_print(cycle, department or None))
+    if not total:
+        raise ValidationError(
+            _("Nobody to print in round %(code)s with these options.") % {"code": cycle.code}
+        )
+    job = PrintJob.objects.create(cycle=cycle, department=department, requested_by=by, total=total)
+    transaction.on_commit(lambda: print_job_task.enqueue(job.pk))
+    return job
+
+
+def run_print_job(job_id):
+    """Print every form of the job, recording progress; a form that fails is named, the
+    others are kept. Called by the task worker."""
+    job = PrintJob.objects.select_related("cycle").get(pk=job_id)
+    PrintJob.objects.filter(pk=job.pk).update(status=PrintJob.Status.RUNNING, done=0)
+    assessments = assessments_to_print(job.cycle, job.department or None)
+
+    def progress(done, total, _name):
+        PrintJob.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    try:
+        result = print_forms(assessments, settings.PRINT_WORKERS or None, progress)
+    except Exception as error:
+        PrintJob.objects.filter(pk=job.pk).update(
+            status=PrintJob.Status.FAILED,
+            error=f"{type(error).__name__}: {error}",
+            finished_at=timezone.now(),
+        )
+        raise
+    job.refresh_from_db()
+    job.failed = [list(item) for item in result.failed]
+    job.done = len(assessments)
+    job.status = PrintJob.Status.DONE if result.pdf else PrintJob.Status.FAILED
+    job.finished_at = timezone.now()
+    if result.pdf:
+        job.file.save(job.file_name(), ContentFile(result.pdf), save=False)
+    job.save()
+    return job
