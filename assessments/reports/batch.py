@@ -10,8 +10,6 @@ import multiprocessing
 import os
 from dataclasses import dataclass, field
 
-from django.db import connections
-
 from assessments.models import Assessment
 from assessments.reports import context
 from assessments.reports import workers as workers_module
@@ -69,7 +67,7 @@ def _rendered(items, workers):
     if workers <= 1 or len(items) <= 2:
         yield from map(workers_module.render_one, items)
         return
-    connections.close_all()  # nothing of the database crosses into the workers
+    # Spawned, not forked: a worker starts clean and shares no database connection.
     spawn = multiprocessing.get_context("spawn")
     with spawn.Pool(min(workers, len(items)), initializer=workers_module.setup) as pool:
         yield from pool.imap(workers_module.render_one, items, chunksize=2)

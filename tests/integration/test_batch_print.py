@@ -67,3 +67,15 @@ def test_a_running_job_shows_progress_and_refreshes(client, round_open, media):
 def test_a_division_with_nobody_is_refused(client, round_open, media):
     ask(client, round_open.hr, round_open.cycle, department="ไม่มีกองนี้")
     assert not PrintJob.objects.exists()
+
+
+def test_a_form_that_fails_is_named_and_the_others_are_kept(round_open, media):
+    from assessments.models import Assessment
+    from assessments.reports.batch import assessments_to_print, print_forms
+
+    # Damaged data (expected levels stored as a list) makes this one form fail to build.
+    Assessment.objects.filter(pk=round_open.malee_assessment.pk).update(expected_levels=[])
+    result = print_forms(assessments_to_print(round_open.cycle, "กองคลัง"), workers=1)
+    assert [name for name, _reason in result.failed] == [round_open.malee.full_name]
+    assert len(result.printed) == 2
+    assert len(PdfReader(io.BytesIO(result.pdf)).outline) >= 2
