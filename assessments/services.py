@@ -131,6 +131,29 @@ def open_cycle(*, cycle, by=None, framework=None):
     return cycle
 
 
+@transaction.atomic
+def add_missing_assessments(*, cycle, by=None):
+    """Give every active employee without an assessment in this open round one (people who
+    joined after it opened), with the same snapshots as at opening. Returns how many."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != Cycle.Status.OPEN:
+        raise WorkflowError(_("This round is not open."))
+    present = set(cycle.assessments.values_list("employee_id", flat=True))
+    new = [a for a in _new_assessments(cycle, cycle.framework) if a.employee_id not in present]
+    created = Assessment.objects.bulk_create(new)
+    AssessmentEvent.objects.bulk_create(
+        AssessmentEvent(assessment=a, actor=by, action=AssessmentEvent.Action.OPENED)
+        for a in created
+    )
+    return len(created)
+
+
+def people_without_assessment(cycle):
+    if cycle.status != Cycle.Status.OPEN:
+        return 0
+    return Employee.objects.filter(active=True).exclude(assessments__cycle=cycle).count()
+
+
 def _new_assessments(cycle, framework):
     expected = {}
     for row in ExpectedLevel.objects.filter(competency__framework=framework).select_related(

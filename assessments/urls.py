@@ -22,6 +22,7 @@ urlpatterns = [
     path("hr/cycles/<int:pk>/open/", views.cycle_open, name="cycle_open"),
     path("hr/cycles/<int:pk>/close/", views.cycle_close, name="cycle_close"),
     path("hr/cycles/<int:pk>/reopen/", views.cycle_reopen, name="cycle_reopen"),
+    path("hr/cycles/<int:pk>/add-people/", views.cycle_add_people, name="cycle_add_people"),
     path("hr/cycles/<int:pk>/print/", views.print_job_create, name="print_job_create"),
     path("hr/prints/<int:pk>/", views.print_job_detail, name="print_job"),
     path("hr/prints/<int:pk>/file/", views.print_job_file, name="print_job_file"),

@@ -314,6 +314,7 @@ def cycle_detail(request, pk):
             "assessments": rows,
             "stages": stages,
             "unfinished": sum(1 for a in rows if not a.is_finalized),
+            "missing_people": services.people_without_assessment(cycle),
             "close_form": forms.CloseCycleForm(),
             "departments": sorted({a.department_name for a in rows}),
             "print_jobs": cycle.print_jobs.order_by("-requested_at")[:5],
@@ -349,6 +350,20 @@ def cycle_close(request, pk):
         _flash_errors(request, error)
     else:
         messages.success(request, _("Round %(code)s is closed.") % {"code": cycle.code})
+    return redirect(cycle)
+
+
+@login_required
+@require_POST
+def cycle_add_people(request, pk):
+    _require_hr(request)
+    cycle = get_object_or_404(Cycle, pk=pk)
+    try:
+        count = services.add_missing_assessments(cycle=cycle, by=request.user)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("%(count)d people were added to the round.") % {"count": count})
     return redirect(cycle)
 
 

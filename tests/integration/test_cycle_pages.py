@@ -53,3 +53,33 @@ def test_a_duplicate_round_is_refused(client, round_open):
     )
     assert response.status_code == 200
     assert Cycle.objects.count() == 1
+
+
+def test_hr_adds_people_who_joined_after_the_round_opened(client, round_open):
+    from assessments.models import Employee
+
+    newcomer = Employee.objects.create(
+        employee_code="K0999",
+        first_name="ใหม่",
+        last_name="เข้างาน",
+        position_title="-",
+        position_class=round_open.malee.position_class,
+        department=round_open.malee.department,
+        supervisor=round_open.head,
+    )
+    client.force_login(round_open.hr)
+    page = client.get(round_open.cycle.get_absolute_url()).content.decode()
+    assert reverse("assessments:cycle_add_people", args=[round_open.cycle.pk]) in page
+    client.post(reverse("assessments:cycle_add_people", args=[round_open.cycle.pk]))
+    added = newcomer.assessments.get(cycle=round_open.cycle)
+    assert added.supervisor == round_open.head
+    assert round_open.cycle.assessments.count() == 7
+    # a second click adds nobody twice
+    client.post(reverse("assessments:cycle_add_people", args=[round_open.cycle.pk]))
+    assert round_open.cycle.assessments.count() == 7
+
+
+def test_staff_may_not_add_people_to_a_round(client, round_open):
+    client.force_login(round_open.head.user)
+    url = reverse("assessments:cycle_add_people", args=[round_open.cycle.pk])
+    assert client.post(url).status_code == 403
