@@ -80,35 +80,45 @@ def rating_sheet(assessment, role=Role.SELF):
     """The round's framework with this track's ratings and comments (and the self-ratings
     beside them). Seven queries, whatever the number of indicators."""
     framework = assessment.cycle.framework
-    scale = list(ScalePoint.objects.filter(framework=framework).order_by("value"))
     ratings = _ratings(assessment)
     comments = _comments(assessment)
-    blocks = []
-    for competency in competency_tree(framework):
-        levels = [
-            LevelRows(
-                level,
-                [
-                    IndicatorRow(
-                        indicator,
-                        ratings[role].get(indicator.pk),
-                        ratings[Role.SELF].get(indicator.pk),
-                    )
-                    for indicator in level.indicators.all()
-                ],
-            )
-            for level in competency.levels.all()
-        ]
-        blocks.append(
-            CompetencyBlock(
-                competency,
-                levels,
-                assessment.expected_levels.get(competency.code, 0),
-                comments[role].get(competency.pk, ""),
-                comments[Role.SELF].get(competency.pk, ""),
-            )
+    blocks = [
+        CompetencyBlock(
+            competency,
+            _level_rows(competency, ratings[role], ratings[Role.SELF]),
+            assessment.expected_levels.get(competency.code, 0),
+            comments[role].get(competency.pk, ""),
+            comments[Role.SELF].get(competency.pk, ""),
         )
-    return RatingSheet(assessment, scale, blocks)
+        for competency in competency_tree(framework)
+    ]
+    return RatingSheet(assessment, _scale(framework), blocks)
+
+
+def blank_sheet(framework):
+    """A version's rating sheet with nothing rated: the preview of a draft, a paper form."""
+    blocks = [
+        CompetencyBlock(competency, _level_rows(competency, {}, {}), None)
+        for competency in competency_tree(framework)
+    ]
+    return RatingSheet(None, _scale(framework), blocks)
+
+
+def _scale(framework):
+    return list(ScalePoint.objects.filter(framework=framework).order_by("value"))
+
+
+def _level_rows(competency, values, self_values):
+    return [
+        LevelRows(
+            level,
+            [
+                IndicatorRow(indicator, values.get(indicator.pk), self_values.get(indicator.pk))
+                for indicator in level.indicators.all()
+            ],
+        )
+        for level in competency.levels.all()
+    ]
 
 
 def marks(block, demonstrated, attribute):

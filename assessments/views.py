@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,9 @@ from django.views.decorators.http import require_POST
 from assessments import forms, permissions, printing, selectors, services
 from assessments.models import STAGES, Cycle, PrintJob, Role, Track
 from assessments.reports.context import development_plan
+from framework.models import Framework
 from framework.selectors import published_framework
+from framework.templatetags.thai import thai_digits
 
 ROLE_PAGES = {
     Role.SELF: ("assessments:self", permissions.can_rate_self),
@@ -293,7 +296,9 @@ def cycle_list(request):
         except ValidationError as error:
             _flash_errors(request, error)
         else:
-            messages.success(request, _("Round %(code)s was created.") % {"code": cycle.code})
+            messages.success(
+                request, _("Round %(code)s was created.") % {"code": thai_digits(cycle.code)}
+            )
             return redirect(cycle)
     cycles = Cycle.objects.select_related("framework").order_by("-fiscal_year", "-round")
     return render(request, "assessments/cycle_list.html", {"cycles": cycles, "form": form})
@@ -332,7 +337,7 @@ def cycle_open(request, pk):
     except ValidationError as error:
         _flash_errors(request, error)
     else:
-        messages.success(request, _("Round %(code)s is open.") % {"code": cycle.code})
+        messages.success(request, _("Round %(code)s is open.") % {"code": thai_digits(cycle.code)})
     return redirect(cycle)
 
 
@@ -349,7 +354,9 @@ def cycle_close(request, pk):
     except ValidationError as error:
         _flash_errors(request, error)
     else:
-        messages.success(request, _("Round %(code)s is closed.") % {"code": cycle.code})
+        messages.success(
+            request, _("Round %(code)s is closed.") % {"code": thai_digits(cycle.code)}
+        )
     return redirect(cycle)
 
 
@@ -377,7 +384,7 @@ def cycle_reopen(request, pk):
     except ValidationError as error:
         _flash_errors(request, error)
     else:
-        messages.success(request, _("Round %(code)s is open.") % {"code": cycle.code})
+        messages.success(request, _("Round %(code)s is open.") % {"code": thai_digits(cycle.code)})
     return redirect(cycle)
 
 
@@ -413,3 +420,20 @@ def print_job_file(request, pk):
     if not job.file:
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name())
+
+
+# ---------------------------------------------------------------- HR: framework preview
+
+
+@login_required
+def framework_preview(request, version):
+    """A framework version exactly as raters will see it on the rating page (nothing saved)."""
+    _require_hr(request)
+    framework = get_object_or_404(
+        Framework, organisation=settings.PORTAL_ORGANISATION, version=version
+    )
+    return render(
+        request,
+        "assessments/preview.html",
+        {"framework": framework, "sheet": selectors.blank_sheet(framework), "role": "self"},
+    )

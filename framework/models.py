@@ -7,6 +7,7 @@ never changes; HR edits a draft copy instead. Natural keys make fixtures indepen
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -325,3 +326,28 @@ class ExpectedLevel(models.Model):
         return (*self.competency.natural_key(), self.position_class.code)
 
     natural_key.dependencies = ["framework.competency", "framework.positionclass"]
+
+
+class FrameworkEvent(models.Model):
+    """The history of a version: who created, edited, imported and published it, and when."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created as a copy of the published version")
+        IMPORTED = "imported", _("Imported from a file")
+        EDITED = "edited", _("Edited")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired by a newer version")
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.framework} {self.action} {self.at:%Y-%m-%d %H:%M}"

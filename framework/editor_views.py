@@ -1,0 +1,287 @@
+"""The framework editor for HR: versions, a draft's parts, publishing, history, diff.
+
+Views parse input, call framework/services.py, render. Only HR may open any of them.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from framework import diff, editor_forms, permissions, selectors, services
+from framework.models import Competency, ExpectedLevel, Framework, PositionClass
+from framework.templatetags.thai import thai_digits
+
+
+def hr_only(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_edit_framework(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _version(version):
+    return get_object_or_404(Framework, organisation=settings.PORTAL_ORGANISATION, version=version)
+
+
+def _errors(request, error):
+    for text in error.messages:
+        messages.error(request, text)
+
+
+def version_url(framework):
+    return reverse("framework:version", args=[framework.version])
+
+
+@hr_only
+def version_list(request):
+    versions = Framework.objects.filter(organisation=settings.PORTAL_ORGANISATION).order_by(
+        "-version"
+    )
+    return render(
+        request,
+        "framework/editor/versions.html",
+        {"versions": versions, "has_draft": any(v.is_editable for v in versions)},
+    )
+
+
+@hr_only
+@require_POST
+def version_new(request):
+    try:
+        draft = services.new_version(organisation=settings.PORTAL_ORGANISATION, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("framework:versions")
+    messages.success(
+        request,
+        _("Version %(v)s is a draft: edit it, then publish it.")
+        % {"v": thai_digits(draft.version)},
+    )
+    return redirect(version_url(draft))
+
+
+@hr_only
+def version_detail(request, version):
+    framework = _version(version)
+    form = editor_forms.SettingsForm(
+        request.POST or None,
+        initial={"name": framework.name, "required_share": framework.required_share},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(framework=framework, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(version_url(framework))
+    context = {
+        "framework": framework,
+        "form": form,
+        "competencies": framework.competencies.order_by("order", "code"),
+        "scale": framework.scale_points.all(),
+        "problems": services.publish_problems(framework) if framework.is_editable else [],
+        "events": framework.events.select_related("actor"),
+    }
+    return render(request, "framework/editor/version.html", context)
+
+
+@hr_only
+@require_POST
+def version_publish(request, version):
+    framework = _version(version)
+    try:
+        services.publish(framework=framework, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Version %(v)s is published. New rounds use it; earlier rounds keep theirs.")
+            % {"v": thai_digits(framework.version)},
+        )
+    return redirect(version_url(framework))
+
+
+@hr_only
+@require_POST
+def version_discard(request, version):
+    framework = _version(version)
+    try:
+        services.discard_draft(framework=framework, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect(version_url(framework))
+    messages.success(request, _("The draft was discarded."))
+    return redirect("framework:versions")
+
+
+@hr_only
+def competency_edit(request, version, pk=None):
+    framework = _version(version)
+    competency = None
+    if pk is not None:
+        competency = get_object_or_404(
+            Competency.objects.prefetch_related("levels__indicators"), framework=framework, pk=pk
+        )
+    initial = (
+        {f: getattr(competency, f) for f in ("code", "name_th", "name_en", "definition")}
+        if competency
+        else {}
+    )
+    form = editor_forms.CompetencyForm(request.POST or None, initial=initial)
+    levels = editor_forms.level_forms(request.POST or None, competency)
+    if request.method == "POST":
+        saved = _save_competency(request, framework, competency, form, levels)
+        if saved:
+            return redirect(version_url(framework))
+    return render(
+        request,
+        "framework/editor/competency.html",
+        {"framework": framework, "competency": competency, "form": form, "levels": levels},
+    )
+
+
+def _save_competency(request, framework, competency, form, levels):
+    valid = form.is_valid() & all(t.is_valid() & f.is_valid() for _n, t, f in levels)
+    if not valid:
+        messages.error(request, _("Check the fields marked below."))
+        return None
+    try:
+        saved = services.save_competency(
+            framework=framework,
+            by=request.user,
+            code=form.cleaned_data["code"],
+            data=editor_forms.competency_data(form, levels),
+            competency=competency,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+        return None
+    messages.success(request, _("%(name)s was saved.") % {"name": saved.name_th})
+    return saved
+
+
+@hr_only
+@require_POST
+def competency_delete(request, version, pk):
+    framework = _version(version)
+    competency = get_object_or_404(Competency, framework=framework, pk=pk)
+    try:
+        services.delete_competency(framework=framework, by=request.user, competency=competency)
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect(version_url(framework))
+
+
+@hr_only
+@require_POST
+def competency_move(request, version, pk, direction):
+    framework = _version(version)
+    competency = get_object_or_404(Competency, framework=framework, pk=pk)
+    step = -1 if direction == "up" else 1
+    try:
+        services.move_competency(
+            framework=framework, by=request.user, competency=competency, step=step
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect(version_url(framework))
+
+
+@hr_only
+def scale_edit(request, version):
+    framework = _version(version)
+    initial = [
+        {
+            "value": p.value,
+            "label_th": p.label_th,
+            "label_en": p.label_en,
+            "demonstrated": p.demonstrated,
+        }
+        for p in framework.scale_points.all()
+    ]
+    formset = editor_forms.ScaleFormSet(request.POST or None, initial=initial, prefix="scale")
+    if request.method == "POST" and formset.is_valid():
+        points = [
+            (
+                f.cleaned_data["value"],
+                f.cleaned_data["label_th"],
+                f.cleaned_data["label_en"],
+                f.cleaned_data["demonstrated"],
+            )
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            services.save_scale(framework=framework, by=request.user, points=points)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The rating scale was saved."))
+            return redirect(version_url(framework))
+    return render(
+        request, "framework/editor/scale.html", {"framework": framework, "formset": formset}
+    )
+
+
+@hr_only
+def expected_edit(request, version):
+    framework = _version(version)
+    competencies = list(framework.competencies.order_by("order", "code"))
+    classes = list(PositionClass.objects.all())
+    if request.method == "POST":
+        try:
+            grid = _parse_grid(request.POST, competencies, classes)
+            services.save_expected_levels(framework=framework, by=request.user, grid=grid)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The expected levels were saved."))
+            return redirect(version_url(framework))
+    cells = {
+        (e.competency_id, e.position_class_id): e.level
+        for e in ExpectedLevel.objects.filter(competency__framework=framework)
+    }
+    rows = [(pc, [(c, cells.get((c.pk, pc.pk))) for c in competencies]) for pc in classes]
+    return render(
+        request,
+        "framework/editor/expected.html",
+        {"framework": framework, "competencies": competencies, "rows": rows, "levels": range(6)},
+    )
+
+
+def _parse_grid(post, competencies, classes):
+    grid = {}
+    for competency in competencies:
+        for position_class in classes:
+            raw = post.get(f"e-{competency.pk}-{position_class.pk}", "")
+            if not raw.isdigit():
+                raise ValidationError(_("An expected level is a whole number from 0 to 5."))
+            grid[(competency.pk, position_class.pk)] = int(raw)
+    return grid
+
+
+@hr_only
+def version_diff(request, version):
+    framework = _version(version)
+    other = selectors.published_framework()
+    if request.GET.get("against", "").isdigit():
+        other = _version(int(request.GET["against"]))
+    changes = diff.compare(other, framework) if other and other.pk != framework.pk else None
+    return render(
+        request,
+        "framework/editor/diff.html",
+        {"framework": framework, "other": other, "changes": changes},
+    )
