@@ -9,12 +9,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from framework import diff, editor_forms, permissions, selectors, services
+from framework import diff, editor_forms, exchange, permissions, selectors, services
 from framework.models import Competency, ExpectedLevel, Framework, PositionClass
 from framework.templatetags.thai import thai_digits
 
@@ -285,3 +286,47 @@ def version_diff(request, version):
         "framework/editor/diff.html",
         {"framework": framework, "other": other, "changes": changes},
     )
+
+
+@hr_only
+def version_export(request, version, kind="json"):
+    """The whole version as JSON (for import_framework) or a flat CSV for a spreadsheet."""
+    framework = _version(version)
+    if kind == "csv":
+        body, content_type = exchange.export_csv(framework), "text/csv; charset=utf-8"
+    else:
+        body, content_type = exchange.export_json(framework), "application/json; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    name = f"framework-v{framework.version}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@hr_only
+def version_import(request):
+    """A JSON file in the export format becomes a new draft version (all or nothing)."""
+    form = editor_forms.ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            problems = [_("The file is too large (2 MB at most).")]
+        else:
+            try:
+                draft = exchange.import_json(
+                    upload.read().decode("utf-8-sig", errors="strict"), by=request.user
+                )
+            except UnicodeDecodeError:
+                problems = [_("The file is not UTF-8 text.")]
+            except ValidationError as error:
+                problems = error.messages
+            else:
+                messages.success(
+                    request,
+                    _("Imported as draft version %(v)s.") % {"v": thai_digits(draft.version)},
+                )
+                return redirect(version_url(draft))
+    return render(request, "framework/editor/import.html", {"form": form, "problems": problems})
+
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024

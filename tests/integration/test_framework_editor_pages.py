@@ -185,3 +185,36 @@ def test_publishing_from_the_page(client, seed_framework, draft, cast):
     assert Framework.objects.get(pk=seed_framework.pk).status == "retired"
     page = client.get(reverse("framework:version", args=[draft.version])).content.decode()
     assert "ประกาศใช้" in page
+
+
+def test_hr_downloads_json_and_csv_and_imports_them_back(client, seed_framework, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(cast.hr)
+    exported = client.get(reverse("framework:export", args=[1]))
+    assert exported["Content-Type"].startswith("application/json")
+    csv_file = client.get(reverse("framework:export_csv", args=[1]))
+    assert csv_file.content.decode("utf-8-sig").count("\r\n") == 67  # header + 66 indicators
+    upload = SimpleUploadedFile("framework-v1.json", exported.content, "application/json")
+    response = client.post(reverse("framework:import"), {"file": upload})
+    imported = Framework.objects.get(version=2)
+    assert response["Location"] == reverse("framework:version", args=[2])
+    assert imported.status == "draft"
+    assert Indicator.objects.filter(level__competency__framework=imported).count() == 66
+
+
+def test_a_bad_file_is_refused_with_the_reasons(client, seed_framework, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(cast.hr)
+    upload = SimpleUploadedFile("x.json", b'{"format": "something else"}', "application/json")
+    response = client.post(reverse("framework:import"), {"file": upload})
+    assert response.status_code == 200
+    assert 'class="mb-0 import-problems"' in response.content.decode()
+    assert Framework.objects.count() == 1
+
+
+def test_staff_may_not_export_or_import(client, seed_framework, cast):
+    client.force_login(cast.head.user)
+    assert client.get(reverse("framework:export", args=[1])).status_code == 403
+    assert client.get(reverse("framework:import")).status_code == 403
