@@ -437,3 +437,30 @@ class PrintJob(models.Model):
     def file_name(self):
         scope = f"-{self.department}" if self.department else ""
         return f"appraisals-{self.cycle.code}{scope}.pdf"
+
+
+class Reminder(models.Model):
+    """An email reminding someone of a step they still have to take. One a day at most."""
+
+    class Step(models.TextChoices):
+        SELF = "self", _("Self-assessment not submitted")
+        SUPERVISOR = "supervisor", _("Rating of a subordinate not submitted")
+        ACKNOWLEDGE = "acknowledge", _("Results not acknowledged")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reminders")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField(default=timezone.localdate)
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    steps = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "sent_on"], name="reminder_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.employee} {self.sent_on}"

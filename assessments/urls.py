@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("team/", views.team, name="team"),
     path("preview/<int:version>/", views.framework_preview, name="preview"),
+    path("hr/dashboard/", views.round_dashboard, name="dashboard"),
     path("hr/cycles/", views.cycle_list, name="cycle_list"),
     path("hr/cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
     path("hr/cycles/<int:pk>/open/", views.cycle_open, name="cycle_open"),

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import forms, permissions, printing, selectors, services
-from assessments.models import STAGES, Cycle, PrintJob, Role, Track
+from assessments import dashboard, forms, permissions, printing, selectors, services
+from assessments.models import STAGES, Cycle, PrintJob, Reminder, Role, Track
 from assessments.reports.context import development_plan
 from framework.models import Framework
 from framework.selectors import published_framework
@@ -437,3 +437,64 @@ def framework_preview(request, version):
         "assessments/preview.html",
         {"framework": framework, "sheet": selectors.blank_sheet(framework), "role": "self"},
     )
+
+
+# ---------------------------------------------------------------- HR: round dashboard
+
+
+@login_required
+def round_dashboard(request):
+    """Counts per stage and division, the people still to act, reminders by email."""
+    _require_hr(request)
+    cycle = _dashboard_cycle(request)
+    if cycle is None:
+        return render(request, "assessments/dashboard.html", {"cycle": None})
+    department = request.GET.get("department", "")
+    step = request.GET.get("step", "")
+    sort = request.GET.get("sort", "department")
+    data = dashboard.dashboard(cycle, department, step, sort)
+    if request.method == "POST":
+        report = dashboard.send_reminders(cycle=cycle, to_act=data.to_act, by=request.user)
+        _report_reminders(request, report)
+        return redirect(request.get_full_path())
+    context = {
+        "cycle": cycle,
+        "data": data,
+        "cycles": Cycle.objects.exclude(status=Cycle.Status.DRAFT).order_by(
+            "-fiscal_year", "-round"
+        ),
+        "department": department,
+        "step": step,
+        "sort": sort,
+        "steps": Reminder.Step.choices,
+    }
+    return render(request, "assessments/dashboard.html", context)
+
+
+def _dashboard_cycle(request):
+    raw = request.GET.get("cycle", "")
+    if raw.isdigit():
+        return get_object_or_404(Cycle, pk=int(raw))
+    return selectors.open_cycle() or Cycle.objects.exclude(status=Cycle.Status.DRAFT).first()
+
+
+def _report_reminders(request, report):
+    if report.sent:
+        messages.success(
+            request,
+            _("Reminders sent to %(count)s people: %(names)s")
+            % {"count": thai_digits(len(report.sent)), "names": ", ".join(report.sent)},
+        )
+    if report.already_today:
+        messages.info(
+            request,
+            _("Already reminded today, not sent again: %(names)s")
+            % {"names": ", ".join(report.already_today)},
+        )
+    if report.no_email:
+        messages.warning(
+            request,
+            _("No email address, not reminded: %(names)s") % {"names": ", ".join(report.no_email)},
+        )
+    if not (report.sent or report.already_today or report.no_email):
+        messages.info(request, _("Nobody in the list to remind."))

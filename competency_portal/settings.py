@@ -170,6 +170,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Email (reminders). Development prints mail on the console; production sets a server.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_FROM_EMAIL", "portal@localhost")
+# The portal's public address, for links in emails.
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
+
 # The organisation this installation serves (a province-wide install may hold several).
 PORTAL_ORGANISATION = os.environ.get("PORTAL_ORGANISATION", "องค์การบริหารส่วนตำบลคลองขวาง")
 # Numbers in Thai digits (๑ ๒ ๓) where the framework shows them; 0 switches to Arabic digits.

@@ -9,6 +9,9 @@ urlpatterns = [
     path("framework/", include("framework.urls")),
     path("assessments/", include("assessments.urls")),
     path("hr/people/", include("assessments.people_urls")),
+    path("hr/ratings/", include("assessments.ratings_import_urls")),
+    path("hr/exports/", include("assessments.export_urls")),
+    path("hr/analytics/", include("assessments.analytics_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ def test_new_version_edit_preview_diff_publish_and_a_new_round(page, seed_framew
     old = Indicator.objects.get(level__competency__code="COM", level__number=2, number=1)
 
     log_in(page, "hr", PASSWORD)
+    page.get_by_role("button", name="งานการเจ้าหน้าที่").click()
     page.get_by_role("link", name="แก้ไขกรอบสมรรถนะ").click()
     page.get_by_role("button", name="สร้างฉบับใหม่").click()
     assert page.get_by_text("สร้างฉบับที่ ๒ เป็นฉบับร่างแล้ว").is_visible()
@@ -49,6 +50,7 @@ def test_new_version_edit_preview_diff_publish_and_a_new_round(page, seed_framew
     assert page.get_by_text("ประกาศใช้ฉบับที่ ๒ แล้ว").is_visible()
 
     # a new round takes version 2
+    page.get_by_role("button", name="งานการเจ้าหน้าที่").click()
     page.get_by_role("link", name="รอบการประเมิน", exact=True).click()
     page.get_by_label("ปีงบประมาณ (พ.ศ.)").fill("2569")
     page.get_by_role("button", name="สร้างรอบการประเมิน").click()

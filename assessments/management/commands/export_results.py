@@ -1,0 +1,36 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from assessments import results_export
+from assessments.models import Cycle
+
+
+class Command(BaseCommand):
+    help = _(
+        "Export the results of a round: one row per person and competency, as CSV (to the "
+        "screen or a file) or as an Excel workbook."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cycle", required=True, help="2569-1")
+        parser.add_argument("--format", choices=results_export.FORMATS, default="csv")
+        parser.add_argument(
+            "-o", "--output", default=None, help=_("File to write (CSV: the screen if left out)")
+        )
+
+    def handle(self, *args, cycle, format, output, **options):
+        found = Cycle.objects.filter(code=cycle).select_related("framework").first()
+        if found is None:
+            raise CommandError(_("There is no round %(code)s.") % {"code": cycle})
+        if format == "xlsx" and not output:
+            raise CommandError(_("An Excel workbook needs a file: add -o FILE.xlsx."))
+        if output is None:
+            self.stdout.write(results_export.export_csv(found), ending="")
+            return
+        content, _type, _name = results_export.export(found, format)
+        Path(output).write_bytes(content)
+        self.stdout.write(
+            _("Results of round %(code)s written to %(file)s") % {"code": cycle, "file": output}
+        )

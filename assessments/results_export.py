@@ -1,0 +1,315 @@
+"""A round's results as a table: CSV for other systems, XLSX for HR.
+
+One row per person and competency, with the same numbers as the results page: the sheets are
+assembled here from data read once for the whole round (the assessments, every rating, the
+framework tree, the scale: a fixed number of queries whatever the number of people) and
+scored by `selectors.results`, the function behind the results page.
+
+Empty cells: a track's level only when every indicator of that competency in that track is
+rated; gap and points only with the supervisor's level; the person's competency score,
+weighted score, total and band only when every competency has its supervisor's level; the
+total and band also need the work results.
+"""
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from assessments import scoring, selectors
+from assessments.models import Rating, Role
+from framework.models import ScalePoint
+from framework.selectors import competency_tree
+
+# The CSV interface of DOMAIN.md: these names and this order are stable.
+MACHINE_COLUMNS = (
+    "employee_code",
+    "full_name",
+    "department",
+    "position_class",
+    "competency",
+    "expected_level",
+    "self_level",
+    "supervisor_level",
+    "gap",
+    "points",
+)
+# Person-level values, repeated on each of the person's rows.
+EXTRA_COLUMNS = ("competency_score", "weighted_score", "work_results", "total", "band")
+COLUMNS = MACHINE_COLUMNS + EXTRA_COLUMNS
+
+# The workbook is a Thai document whatever the language of the page it is downloaded from
+# (like the printed forms): its headers are data, written here in Thai.
+RESULTS_SHEET = "ผลการประเมิน"
+SUMMARY_SHEET = "สรุปรายบุคคล"
+THAI_HEADERS = {
+    "employee_code": "รหัสบุคลากร",
+    "full_name": "ชื่อ-สกุล",
+    "department": "สังกัด",
+    "position_class": "ประเภทตำแหน่ง",
+    "competency": "สมรรถนะ",
+    "expected_level": "ระดับที่คาดหวัง",
+    "self_level": "ระดับที่ประเมินตนเอง",
+    "supervisor_level": "ระดับที่ผู้บังคับบัญชาประเมิน",
+    "gap": "ส่วนต่าง",
+    "points": "คะแนน",
+    "competency_score": "คะแนนสมรรถนะ (%)",
+    "weighted_score": "คะแนนถ่วงน้ำหนัก",
+    "work_results": "ผลสัมฤทธิ์ของงาน (%)",
+    "total": "คะแนนรวม",
+    "band": "ระดับผลการประเมิน",
+}
+SUMMARY_LEVEL = "{code} ระดับ"
+SUMMARY_POINTS = "{code} คะแนน"
+PERSON_COLUMNS = ("employee_code", "full_name", "department", "position_class")
+TOTAL_COLUMNS = EXTRA_COLUMNS
+DECIMAL_COLUMNS = {"competency_score", "weighted_score", "work_results", "total"}
+BAND_LABELS = {code: label for _lowest, code, label in scoring.BANDS}
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class PersonResults:
+    """One assessment of the round with its results (as the results page computes them)."""
+
+    assessment: object
+    results: selectors.Results
+
+    @property
+    def person(self):
+        a = self.assessment
+        return {
+            "employee_code": a.employee.employee_code,
+            "full_name": a.employee.full_name,
+            "department": a.department_name,
+            "position_class": a.position_class.code,
+        }
+
+    @property
+    def totals(self):
+        """Competency score, weighted score, work results, total and band code (or None)."""
+        r = self.results
+        return {
+            "competency_score": r.score,
+            "weighted_score": r.weighted,
+            "work_results": self.assessment.work_results,
+            "total": r.total,
+            "band": r.band[0] if r.band else None,
+        }
+
+
+def round_results(cycle):
+    """Every assessment of the round with its results, in the order of the export (division,
+    name). At most seven queries (six when the cycle's framework is already read), whatever
+    the number of people."""
+    framework = cycle.framework
+    if framework is None:  # a round not opened yet has no assessments
+        return []
+    assessments = list(
+        cycle.assessments.select_related("employee", "position_class").order_by(
+            "department_name", "employee__first_name", "employee__last_name", "employee__pk"
+        )
+    )
+    if not assessments:
+        return []
+    ratings = _round_ratings(cycle)
+    tree = [
+        (competency, [(level, list(level.indicators.all())) for level in competency.levels.all()])
+        for competency in competency_tree(framework)
+    ]
+    scale = list(ScalePoint.objects.filter(framework=framework).order_by("value"))
+    people = []
+    for assessment in assessments:
+        assessment.cycle = cycle  # the cycle (and its framework) already read: no query
+        tracks = ratings.get(assessment.pk, {})
+        sheet = _sheet(assessment, tree, scale, tracks.get(Role.SUPERVISOR, {}), tracks)
+        people.append(PersonResults(assessment, selectors.results(sheet)))
+    return people
+
+
+def _round_ratings(cycle):
+    """{assessment id: {role: {indicator id: value}}} of the whole round: one query."""
+    ratings = {}
+    for assessment_id, indicator_id, role, value in Rating.objects.filter(
+        assessment__cycle=cycle
+    ).values_list("assessment_id", "indicator_id", "role", "value"):
+        ratings.setdefault(assessment_id, {}).setdefault(role, {})[indicator_id] = value
+    return ratings
+
+
+def _sheet(assessment, tree, scale, supervisor_values, tracks):
+    """The supervisor's rating sheet with the self-ratings beside it, as
+    `selectors.rating_sheet(assessment, "supervisor")` builds it (comments left out)."""
+    self_values = tracks.get(Role.SELF, {})
+    blocks = [
+        selectors.CompetencyBlock(
+            competency,
+            [
+                selectors.LevelRows(
+                    level,
+                    [
+                        selectors.IndicatorRow(
+                            indicator,
+                            supervisor_values.get(indicator.pk),
+                            self_values.get(indicator.pk),
+                        )
+                        for indicator in indicators
+                    ],
+                )
+                for level, indicators in levels
+            ],
+            assessment.expected_levels.get(competency.code, 0),
+        )
+        for competency, levels in tree
+    ]
+    return selectors.RatingSheet(assessment, scale, blocks)
+
+
+def rows(cycle, people=None):
+    """One dict per person and competency, keyed by COLUMNS; None where nothing is derived."""
+    people = round_results(cycle) if people is None else people
+    table = []
+    for person in people:
+        head, totals = person.person, person.totals
+        for _block, row in person.results.rows:
+            table.append(
+                {
+                    **head,
+                    "competency": row.code,
+                    "expected_level": row.expected,
+                    "self_level": row.self_level,
+                    "supervisor_level": row.supervisor_level,
+                    "gap": row.gap,
+                    "points": row.points,
+                    **totals,
+                }
+            )
+    return table
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _text(value):
+    return "" if value is None else str(value)
+
+
+def export_csv(cycle):
+    """The CSV of DOMAIN.md: UTF-8 with a BOM (for Excel), CRLF line ends, header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows(cycle):
+        writer.writerow([_text(row[column]) for column in COLUMNS])
+    return "\ufeff" + buffer.getvalue()
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="center")
+MIN_WIDTH, MAX_WIDTH = 8, 45
+
+
+def _cell_value(column, value):
+    """Numbers stay numbers (Decimal is written as a number); the band as its Thai label."""
+    if column == "band":
+        return BAND_LABELS.get(value) if value else None
+    return value
+
+
+def export_xlsx(cycle):
+    """A workbook with one row per person and competency, and a summary row per person."""
+    people = round_results(cycle)
+    competencies = [block.competency for block, _row in people[0].results.rows] if people else []
+    workbook = Workbook()
+
+    detail = workbook.active
+    detail.title = RESULTS_SHEET
+    _write_table(
+        detail,
+        [THAI_HEADERS[column] for column in COLUMNS],
+        [
+            [(column, _cell_value(column, row[column])) for column in COLUMNS]
+            for row in rows(cycle, people)
+        ],
+    )
+
+    summary = workbook.create_sheet(SUMMARY_SHEET)
+    headers = [THAI_HEADERS[column] for column in PERSON_COLUMNS]
+    for competency in competencies:
+        headers.append(SUMMARY_LEVEL.format(code=competency.code))
+        headers.append(SUMMARY_POINTS.format(code=competency.code))
+    headers += [THAI_HEADERS[column] for column in TOTAL_COLUMNS]
+    _write_table(summary, headers, [_summary_row(person) for person in people])
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _summary_row(person):
+    cells = [(column, value) for column, value in person.person.items()]
+    for _block, row in person.results.rows:
+        cells.append(("supervisor_level", row.supervisor_level))
+        cells.append(("points", row.points))
+    totals = person.totals
+    cells += [(column, _cell_value(column, totals[column])) for column in TOTAL_COLUMNS]
+    return cells
+
+
+def _write_table(sheet, headers, table):
+    """Bold, frozen header row; numbers as numbers; column widths from the longest text."""
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGNMENT
+    widths = [_display_width(header) for header in headers]
+    for cells in table:
+        sheet.append([value for _column, value in cells])
+        row_number = sheet.max_row
+        for index, (column, value) in enumerate(cells):
+            cell = sheet.cell(row=row_number, column=index + 1)
+            if isinstance(value, str):
+                # Text is text: a name or division starting with "=" is not a formula.
+                cell.data_type = "s"
+            elif column in DECIMAL_COLUMNS and value is not None:
+                cell.number_format = "0.00"
+            widths[index] = max(widths[index], _display_width(value))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            MAX_WIDTH, max(MIN_WIDTH, width + 2)
+        )
+    sheet.freeze_panes = "A2"
+    if table:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def _display_width(value):
+    """Columns a text takes on screen: Thai vowel and tone marks above or below take none."""
+    if value is None:
+        return 0
+    if isinstance(value, Decimal):
+        value = f"{value:.2f}"
+    return sum(1 for char in str(value) if unicodedata.category(char) not in ("Mn", "Me"))
+
+
+def export(cycle, fmt):
+    """(content, content type, file name) of the export in one of FORMATS."""
+    name = f"results-{cycle.code}.{fmt}"
+    if fmt == "csv":
+        return export_csv(cycle).encode("utf-8"), CSV_TYPE, name
+    if fmt == "xlsx":
+        return export_xlsx(cycle), XLSX_TYPE, name
+    raise ValueError(f"unknown export format {fmt!r}")

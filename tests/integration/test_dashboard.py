@@ -1,0 +1,125 @@
+"""The round dashboard: counts, who still has to act, filters, reminders once a day."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Assessment, Employee, Reminder, Role
+from tests.cast import values_up_to
+
+URL = reverse("assessments:dashboard")
+
+
+def with_emails(cast):
+    for key in ("palad", "head", "somchai", "malee", "other_head", "outsider"):
+        person = getattr(cast, key)
+        person.email = f"{key}@example.org"
+        person.save()
+
+
+def rate(assessment, role, user, submit=True):
+    values = values_up_to(assessment.cycle.framework, {"ACH": 1, "COM": 1, "SDEV": 1, "LOCAL": 1})
+    services.save_ratings(assessment=assessment, role=role, by=user, values=values)
+    if submit:
+        services.submit_track(assessment=assessment, role=role, by=user)
+
+
+def test_anonymous_is_sent_to_login(client, round_open):
+    response = client.get(URL)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_staff_may_not_see_the_dashboard(client, round_open):
+    client.force_login(round_open.head.user)
+    assert client.get(URL).status_code == 403
+    assert client.post(URL).status_code == 403
+
+
+def test_counts_and_who_must_act(client, round_open):
+    cast = round_open
+    rate(cast.somchai_assessment, Role.SELF, cast.somchai.user)
+    rate(cast.somchai_assessment, Role.SUPERVISOR, cast.head.user)
+    client.force_login(cast.hr)
+    data = client.get(URL).context["data"]
+    assert data.total == 6
+    assert {code: count for code, _label, count in data.stages}["rated"] == 1
+    departments = {name: total for name, _counts, total in data.departments}
+    assert departments == {"กองคลัง": 3, "สำนักปลัด": 1, "กองช่าง": 2}
+    somchai = [row for row in data.to_act if row.assessment.employee == cast.somchai]
+    assert [(row.step, row.actor) for row in somchai] == [("acknowledge", cast.somchai)]
+    malee = [row for row in data.to_act if row.assessment.employee == cast.malee]
+    assert [(row.step, row.actor) for row in malee] == [
+        ("self", cast.malee),
+        ("supervisor", cast.head),
+    ]
+    palad = [row for row in data.to_act if row.assessment.employee == cast.palad]
+    assert ("supervisor", None) in [(row.step, row.actor) for row in palad]  # nobody rates the top
+
+
+def test_filter_and_sort(client, round_open):
+    client.force_login(round_open.hr)
+    data = client.get(URL, {"department": "กองช่าง", "step": "self", "sort": "name"}).context["data"]
+    names = [row.assessment.employee.first_name for row in data.to_act]
+    assert names == sorted(names) and set(names) == {"วีระ", "ชาญชัย"}
+    assert {row.step for row in data.to_act} == {"self"}
+
+
+def test_reminders_go_once_a_day_to_each_person(
+    client, round_open, mailoutbox, django_capture_on_commit_callbacks
+):
+    cast = round_open
+    with_emails(cast)
+    cast.outsider.email = ""
+    cast.outsider.save()
+    client.force_login(cast.hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL + "?department=กองคลัง")
+    # somchai and malee (their own steps), head (own self + two ratings) and palad, who rates
+    # the head: one email each
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "head@example.org",
+        "malee@example.org",
+        "palad@example.org",
+        "somchai@example.org",
+    ]
+    head_mail = next(m for m in mailoutbox if m.to == ["head@example.org"])
+    assert "สมชาย" in head_mail.body and "มาลี" in head_mail.body
+    assert "2569-1" in head_mail.subject
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL + "?department=กองคลัง", follow=True)
+    assert len(mailoutbox) == 4  # nothing twice in one day
+    assert "ไม่ส่งซ้ำ" in response.content.decode() or "Already reminded" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL + "?department=กองช่าง")
+    assert "outsider@example.org" not in [m.to[0] for m in mailoutbox]
+    assert not Reminder.objects.filter(employee=cast.outsider).exists()
+
+
+def test_queries_do_not_grow_with_the_people(client, round_open):
+    client.force_login(round_open.hr)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as small:
+        client.get(URL)
+    for n in range(15):
+        person = Employee.objects.create(
+            employee_code=f"Q{n}",
+            first_name=f"คน{n}",
+            last_name="เพิ่ม",
+            position_title="-",
+            position_class=round_open.malee.position_class,
+            department=round_open.malee.department,
+            supervisor=round_open.head,
+        )
+        Assessment.objects.create(
+            cycle=round_open.cycle,
+            employee=person,
+            supervisor=round_open.head,
+            position_class=person.position_class,
+            department_name="กองคลัง",
+            expected_levels={},
+        )
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(URL)
+    assert len(large) == len(small)
+    assert len(response.context["data"].to_act) >= 30

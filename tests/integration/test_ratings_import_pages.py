@@ -1,0 +1,218 @@
+"""HR's page for importing paper ratings (hr/ratings/) and the blank CSV for one person."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import AssessmentEvent, Rating, Role, Track
+from tests.cast import values_up_to
+from tests.conftest import assert_message
+
+HEADER = "employee_code,role,competency,level,indicator,value"
+
+
+@pytest.fixture
+def hr_browser(round_open):
+    browser = Client()
+    browser.force_login(round_open.hr)
+    return browser
+
+
+@pytest.fixture
+def somchai_browser(round_open):
+    browser = Client()
+    browser.force_login(round_open.somchai.user)
+    return browser
+
+
+def upload(*lines):
+    content = "\r\n".join([HEADER, *lines]).encode("utf-8-sig")
+    return SimpleUploadedFile("ratings.csv", content, content_type="text/csv")
+
+
+def page(response):
+    return response.content.decode()
+
+
+def blank_form(browser, assessment):
+    response = browser.get(reverse("ratings_import:template", args=[assessment.pk]))
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def filled(rows, value="1"):
+    """The blank form with every value keyed in."""
+    return [",".join([*row[:5], value]) for row in rows[1:]]
+
+
+def urls(cast):
+    return [
+        reverse("ratings_import:upload"),
+        reverse("ratings_import:template", args=[cast.somchai_assessment.pk]),
+    ]
+
+
+# ---------------------------------------------------------------- who may
+
+
+def test_anonymous_visitors_are_sent_to_login(client, round_open):
+    for url in urls(round_open):
+        response = client.get(url)
+
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_staff_who_are_not_hr_are_refused(somchai_browser, round_open):
+    for url in urls(round_open):
+        assert somchai_browser.get(url).status_code == 403
+    response = somchai_browser.post(urls(round_open)[0], {"file": upload("K0202,self,ACH,1,1,1")})
+    assert response.status_code == 403
+    assert not Rating.objects.exists()
+
+
+def test_hr_opens_the_page_with_the_open_round_chosen(hr_browser, round_open):
+    response = hr_browser.get(reverse("ratings_import:upload"))
+
+    assert response.status_code == 200
+    assert response.context["form"]["cycle"].value() == round_open.cycle.pk
+    # The people of the round, each with a link to their blank form
+    blank = reverse("ratings_import:template", args=[round_open.somchai_assessment.pk])
+    assert blank in page(response)
+
+
+# ---------------------------------------------------------------- preview, then confirm
+
+
+def test_the_import_shows_a_preview_then_imports_on_confirmation(hr_browser, round_open):
+    cast = round_open
+    url = reverse("ratings_import:upload")
+    lines = filled(blank_form(hr_browser, cast.somchai_assessment))
+
+    preview = hr_browser.post(url, {"cycle": cast.cycle.pk, "file": upload(*lines)})
+
+    assert preview.status_code == 200
+    [row] = preview.context["report"].rows
+    assert (row.employee_code, row.role, row.ratings, row.new) == ("K0202", "self", 66, 66)
+    assert cast.somchai.full_name in page(preview)
+    assert not Rating.objects.exists()  # not yet
+
+    confirm = preview.context["confirm_form"]
+    hidden = confirm.initial["csv_data"]
+    assert f'value="{hidden}"' in page(preview)
+    done = hr_browser.post(url, {"csv_data": hidden, "cycle": cast.cycle.pk, "submit": "False"})
+
+    assert done.status_code == 302
+    assert done.url == cast.cycle.get_absolute_url()
+    assert Rating.objects.filter(assessment=cast.somchai_assessment, role=Role.SELF).count() == 66
+    event = AssessmentEvent.objects.get(action=AssessmentEvent.Action.SAVED)
+    assert event.actor == cast.hr
+    cast.somchai_assessment.refresh_from_db()
+    assert cast.somchai_assessment.self_state == Track.IN_PROGRESS
+
+
+def test_the_submit_choice_is_carried_to_the_confirmation(hr_browser, round_open):
+    cast = round_open
+    url = reverse("ratings_import:upload")
+    lines = filled(blank_form(hr_browser, cast.somchai_assessment))
+
+    preview = hr_browser.post(url, {"cycle": cast.cycle.pk, "file": upload(*lines), "submit": "on"})
+    assert preview.context["report"].rows[0].submitted
+    data = {name: preview.context["confirm_form"][name].value() for name in ("csv_data", "cycle")}
+    hr_browser.post(url, {**data, "submit": "True"})
+
+    cast.somchai_assessment.refresh_from_db()
+    assert cast.somchai_assessment.self_state == Track.SUBMITTED
+
+
+def test_an_import_with_errors_lists_each_line_and_imports_nothing(hr_browser, round_open):
+    file = upload("K0202,self,ACH,1,1,1", "K0202,self,ACH,1,2,9", "K9999,self,ACH,1,3,1")
+
+    response = hr_browser.post(
+        reverse("ratings_import:upload"), {"cycle": round_open.cycle.pk, "file": file}
+    )
+
+    assert response.status_code == 200
+    errors = response.context["errors"]
+    assert len(errors) == 2
+    assert_message(errors[0], "แถวที่ 3 คอลัมน์ value", "Line 3, column value")
+    assert_message(errors[1], "แถวที่ 4 คอลัมน์ employee_code", "Line 4, column employee_code")
+    assert "K9999" in page(response)
+    assert "confirm_form" not in response.context
+    assert not Rating.objects.exists()
+
+
+def test_the_confirmation_checks_the_file_again(hr_browser, round_open):
+    cast = round_open
+    url = reverse("ratings_import:upload")
+    preview = hr_browser.post(url, {"cycle": cast.cycle.pk, "file": upload("K0202,self,ACH,1,1,1")})
+    hidden = preview.context["confirm_form"].initial["csv_data"]
+    # Meanwhile somchai submits his self-assessment
+    assessment = cast.somchai_assessment
+    values = values_up_to(assessment.cycle.framework, {"ACH": 1, "COM": 1, "SDEV": 1, "LOCAL": 1})
+    services.save_ratings(assessment=assessment, role="self", by=cast.somchai.user, values=values)
+    services.submit_track(assessment=assessment, role="self", by=cast.somchai.user)
+
+    response = hr_browser.post(url, {"csv_data": hidden, "cycle": cast.cycle.pk})
+
+    assert response.status_code == 200
+    [error] = response.context["errors"]
+    assert_message(error, "แถวที่ 2", "Line 2")
+    assert not Rating.objects.filter(rated_by=cast.hr).exists()
+
+
+def test_another_round_may_be_chosen(hr_browser, round_open):
+    cast = round_open
+    services.close_cycle(cycle=cast.cycle, by=cast.hr)
+    other = services.create_cycle(code="2569-2", fiscal_year=2569, round_number=2)
+    services.open_cycle(cycle=other, by=cast.hr)
+    url = reverse("ratings_import:upload")
+
+    # The open round is the default; the closed one can still be chosen, and is refused
+    assert hr_browser.get(url).context["form"]["cycle"].value() == other.pk
+    response = hr_browser.post(
+        url, {"cycle": cast.cycle.pk, "file": upload("K0202,self,ACH,1,1,1")}
+    )
+
+    [error] = response.context["errors"]
+    assert "2569-1" in error
+    assert not Rating.objects.exists()
+
+
+def test_a_damaged_confirmation_imports_nothing(hr_browser, round_open):
+    response = hr_browser.post(
+        reverse("ratings_import:upload"), {"csv_data": "not base64!", "cycle": round_open.cycle.pk}
+    )
+
+    assert response.status_code == 200
+    assert_message(page(response), "อัปโหลดใหม่", "Upload it again")
+    assert not Rating.objects.exists()
+
+
+# ---------------------------------------------------------------- the blank CSV
+
+
+def test_the_blank_form_lists_every_indicator_with_an_empty_value(hr_browser, round_open):
+    assessment = round_open.somchai_assessment
+    response = hr_browser.get(reverse("ratings_import:template", args=[assessment.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "ratings-2569-1-K0202.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert ",".join(rows[0]) == HEADER
+    assert len(rows) == 1 + 66
+    assert rows[1] == ["K0202", "self", "ACH", "1", "1", ""]
+    assert {row[1] for row in rows[1:]} == {"self"}
+    assert {row[5] for row in rows[1:]} == {""}
+    assert {row[2] for row in rows[1:]} == {"ACH", "COM", "SDEV", "LOCAL"}
+
+
+def test_the_blank_form_of_an_unknown_assessment_is_not_found(hr_browser, round_open):
+    response = hr_browser.get(reverse("ratings_import:template", args=[999999]))
+
+    assert response.status_code == 404
