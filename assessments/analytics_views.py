@@ -6,30 +6,16 @@ Access: the analytics pages are HR's; a person's history is also open to that pe
 their current supervisor, and is not found (404) for anyone else.
 """
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from assessments import analytics, analytics_csv
 from assessments.models import Cycle, Employee
 from assessments.permissions import can_manage, employee_of
-
-
-def hr_only(view):
-    """Logged in and HR; anyone else who is logged in gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_manage(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from framework.permissions import hr_required
 
 
 def _cycles_and_choice(request):
@@ -59,7 +45,7 @@ def csv_response(rows, filename):
     return response
 
 
-@hr_only
+@hr_required
 def index(request):
     cycles, cycle = _cycles_and_choice(request)
     department = request.GET.get("department", "")
@@ -76,7 +62,7 @@ def index(request):
     return render(request, "analytics/index.html", context)
 
 
-@hr_only
+@hr_required
 def csv_download(request, chart):
     if chart == "trend":
         department = request.GET.get("department", "")
@@ -92,7 +78,7 @@ def csv_download(request, chart):
     return csv_response(rows, f"analytics-{chart}-{cycle.code}.csv")
 
 
-@hr_only
+@hr_required
 def trend(request):
     department = request.GET.get("department", "")
     result = analytics.organisation_trend(department)

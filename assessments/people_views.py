@@ -1,11 +1,8 @@
 """HR's pages for people: the list, adding and editing a person, passwords, deactivation and
 the CSV import. Each view parses input, calls assessments/staff.py and renders."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,20 +16,7 @@ from assessments.people_forms import (
     PasswordForm,
     PeopleFilterForm,
 )
-from assessments.permissions import can_manage
-
-
-def hr_only(view):
-    """Logged in and HR; anyone else who is logged in gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_manage(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from framework.permissions import hr_required
 
 
 def _person(pk):
@@ -49,14 +33,14 @@ def _add_errors(form, error):
         form.add_error(name if name in form.fields else None, errors)
 
 
-@hr_only
+@hr_required
 def people_list(request):
     filter_form = PeopleFilterForm(request.GET or None)
     found = staff.people(**filter_form.filters())
     return render(request, "people/list.html", {"filter_form": filter_form, "people": found})
 
 
-@hr_only
+@hr_required
 def person_create(request):
     form = EmployeeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +54,7 @@ def person_create(request):
     return render(request, "people/form.html", {"form": form, "employee": None})
 
 
-@hr_only
+@hr_required
 def person_edit(request, pk):
     employee = _person(pk)
     form = EmployeeForm(request.POST or None, employee=employee)
@@ -86,7 +70,7 @@ def person_edit(request, pk):
     return render(request, "people/form.html", {"form": form, "employee": employee})
 
 
-@hr_only
+@hr_required
 def person_password(request, pk):
     employee = _person(pk)
     form = PasswordForm(request.POST or None)
@@ -105,7 +89,7 @@ def person_password(request, pk):
     return render(request, "people/password.html", {"form": form, "employee": employee})
 
 
-@hr_only
+@hr_required
 @require_POST
 def person_deactivate(request, pk):
     employee = _person(pk)
@@ -121,7 +105,7 @@ def person_deactivate(request, pk):
     return redirect("people:edit", pk=employee.pk)
 
 
-@hr_only
+@hr_required
 @require_POST
 def person_reactivate(request, pk):
     employee = _person(pk)
@@ -134,7 +118,7 @@ def person_reactivate(request, pk):
     return redirect("people:edit", pk=employee.pk)
 
 
-@hr_only
+@hr_required
 def people_import(request):
     """First POST: check the file and show what it would do. Confirm POST: import it."""
     if request.method == "POST" and "csv_data" in request.POST:

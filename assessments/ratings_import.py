@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 
 from assessments import services
 from assessments.models import Assessment, Cycle, Employee, Rating, Role, Track
-from assessments.staff import ImportErrors, _cell_count_error, _text, cell_error, line_error
+from assessments.staff import (
+    ImportErrors,
+    _text,
+    cell_error,
+    check_header,
+    read_csv_rows,
+)
 from framework.models import Indicator, ScalePoint
 from framework.selectors import competency_tree
 
@@ -140,10 +146,10 @@ def _rows(source):
     and [(line number, message)] for the lines whose cells do not match the header."""
     if isinstance(source, list | tuple):
         if source:
-            _check_header(list(source[0]))
+            check_header(list(source[0]), HEADER, exact=True)
         rows, errors = [(number, _stripped(row)) for number, row in enumerate(source, start=2)], []
     else:
-        rows, errors = _csv_rows(_text(source))
+        rows, errors = read_csv_rows(_text(source), HEADER, exact=True)
     if not rows and not errors:
         raise ImportErrors([_("The file has a header row but no ratings.")])
     return rows, errors
@@ -155,42 +161,6 @@ def _stripped(row):
 
 def _cell(value):
     return "" if value is None else str(value).strip()
-
-
-def _check_header(header):
-    names = [name.strip() for name in header]
-    missing = [column for column in HEADER if column not in names]
-    unknown = [name for name in names if name not in HEADER]
-    if not missing and not unknown and len(names) == len(HEADER):
-        return
-    message = _("The header row must name the columns %(columns)s.") % {"columns": ",".join(HEADER)}
-    if missing:
-        message += " " + _("Missing: %(columns)s.") % {"columns": ", ".join(missing)}
-    if unknown:
-        message += " " + _("Unknown: %(columns)s.") % {"columns": ", ".join(unknown)}
-    raise ImportErrors([line_error(1, message)])
-
-
-def _csv_rows(text):
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise ImportErrors([_("The file is empty.")])
-        _check_header(header)
-        names = [name.strip() for name in header]
-        rows, errors = [], []
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(names):
-                line = reader.line_num
-                errors.append((line, _cell_count_error(line, len(cells), len(names))))
-                continue
-            rows.append((reader.line_num, _stripped(dict(zip(names, cells, strict=True)))))
-    except csv.Error as error:
-        raise ImportErrors([line_error(reader.line_num, str(error))]) from error
-    return rows, errors
 
 
 # Checking the rows

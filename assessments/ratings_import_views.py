@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from assessments import ratings_import, selectors
 from assessments.models import Assessment
-from assessments.people_views import hr_only
 from assessments.ratings_import_forms import RatingsConfirmForm, RatingsUploadForm, RoundForm
+from framework.permissions import hr_required
 
 TEMPLATE = "ratings_import/upload.html"
 
 
-@hr_only
+@hr_required
 def upload(request):
     """First POST: check the file and show what it would do. Confirm POST: import it."""
     if request.method == "POST" and "csv_data" in request.POST:
@@ -80,7 +80,7 @@ def _confirmed(request):
     return redirect(report.cycle)
 
 
-@hr_only
+@hr_required
 def csv_template(request, assessment_pk):
     """The ratings CSV of one person's round, every indicator with an empty value."""
     assessment = get_object_or_404(

@@ -402,7 +402,7 @@ def _rows(source):
     """[(line number, {column: stripped value})] for every non-empty line after the header."""
     if isinstance(source, list | tuple):
         header = list(source[0]) if source else HEADER
-        _check_header(header)
+        check_header(header, HEADER)
         return [(number, _stripped(row)) for number, row in enumerate(source, start=2)]
     return _csv_rows(_text(source))
 
@@ -411,13 +411,16 @@ def _stripped(row):
     return {column: (row.get(column) or "").strip() for column in HEADER}
 
 
-def _check_header(header):
+def check_header(header, expected, *, exact=False):
+    """Refuse a header row that lacks or adds columns (`exact`: also no duplicates)."""
     names = [name.strip() for name in header]
-    missing = [column for column in HEADER if column not in names]
-    unknown = [name for name in names if name not in HEADER]
-    if not missing and not unknown:
+    missing = [column for column in expected if column not in names]
+    unknown = [name for name in names if name not in expected]
+    if not missing and not unknown and (not exact or len(names) == len(expected)):
         return
-    message = _("The header row must name the columns %(columns)s.") % {"columns": ",".join(HEADER)}
+    message = _("The header row must name the columns %(columns)s.") % {
+        "columns": ",".join(expected)
+    }
     if missing:
         message += " " + _("Missing: %(columns)s.") % {"columns": ", ".join(missing)}
     if unknown:
@@ -425,26 +428,35 @@ def _check_header(header):
     raise ImportErrors([line_error(1, message)])
 
 
-def _csv_rows(text):
+def read_csv_rows(text, expected, *, exact=False):
+    """([(line, {column: stripped value})], [(line, message)]) of a CSV text whose header names
+    the `expected` columns; blank lines are skipped, lines of the wrong length reported."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
         if header is None:
             raise ImportErrors([_("The file is empty.")])
-        _check_header(header)
+        check_header(header, expected, exact=exact)
         names = [name.strip() for name in header]
         rows, errors = [], []
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != len(names):
-                errors.append(_cell_count_error(reader.line_num, len(cells), len(names)))
+                line = reader.line_num
+                errors.append((line, _cell_count_error(line, len(cells), len(names))))
                 continue
-            rows.append((reader.line_num, _stripped(dict(zip(names, cells, strict=True)))))
+            row = dict(zip(names, cells, strict=True))
+            rows.append((reader.line_num, {c: (row.get(c) or "").strip() for c in expected}))
     except csv.Error as error:
         raise ImportErrors([line_error(reader.line_num, str(error))]) from error
+    return rows, errors
+
+
+def _csv_rows(text):
+    rows, errors = read_csv_rows(text, HEADER)
     if errors:
-        raise ImportErrors(errors)
+        raise ImportErrors([message for _line, message in errors])
     if not rows:
         raise ImportErrors([_("The file has a header row but no people.")])
     return rows

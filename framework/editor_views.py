@@ -3,32 +3,19 @@
 Views parse input, call framework/services.py, render. Only HR may open any of them.
 """
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from framework import diff, editor_forms, exchange, permissions, selectors, services
+from framework import diff, editor_forms, exchange, selectors, services
 from framework.models import Competency, ExpectedLevel, Framework, PositionClass
+from framework.permissions import hr_required
 from framework.templatetags.thai import thai_digits
-
-
-def hr_only(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_edit_framework(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _version(version):
@@ -44,7 +31,7 @@ def version_url(framework):
     return reverse("framework:version", args=[framework.version])
 
 
-@hr_only
+@hr_required
 def version_list(request):
     versions = Framework.objects.filter(organisation=settings.PORTAL_ORGANISATION).order_by(
         "-version"
@@ -56,7 +43,7 @@ def version_list(request):
     )
 
 
-@hr_only
+@hr_required
 @require_POST
 def version_new(request):
     try:
@@ -72,7 +59,7 @@ def version_new(request):
     return redirect(version_url(draft))
 
 
-@hr_only
+@hr_required
 def version_detail(request, version):
     framework = _version(version)
     form = editor_forms.SettingsForm(
@@ -98,7 +85,7 @@ def version_detail(request, version):
     return render(request, "framework/editor/version.html", context)
 
 
-@hr_only
+@hr_required
 @require_POST
 def version_publish(request, version):
     framework = _version(version)
@@ -115,7 +102,7 @@ def version_publish(request, version):
     return redirect(version_url(framework))
 
 
-@hr_only
+@hr_required
 @require_POST
 def version_discard(request, version):
     framework = _version(version)
@@ -128,7 +115,7 @@ def version_discard(request, version):
     return redirect("framework:versions")
 
 
-@hr_only
+@hr_required
 def competency_edit(request, version, pk=None):
     framework = _version(version)
     competency = None
@@ -174,7 +161,7 @@ def _save_competency(request, framework, competency, form, levels):
     return saved
 
 
-@hr_only
+@hr_required
 @require_POST
 def competency_delete(request, version, pk):
     framework = _version(version)
@@ -186,7 +173,7 @@ def competency_delete(request, version, pk):
     return redirect(version_url(framework))
 
 
-@hr_only
+@hr_required
 @require_POST
 def competency_move(request, version, pk, direction):
     framework = _version(version)
@@ -201,7 +188,7 @@ def competency_move(request, version, pk, direction):
     return redirect(version_url(framework))
 
 
-@hr_only
+@hr_required
 def scale_edit(request, version):
     framework = _version(version)
     initial = [
@@ -237,7 +224,7 @@ def scale_edit(request, version):
     )
 
 
-@hr_only
+@hr_required
 def expected_edit(request, version):
     framework = _version(version)
     competencies = list(framework.competencies.order_by("order", "code"))
@@ -274,7 +261,7 @@ def _parse_grid(post, competencies, classes):
     return grid
 
 
-@hr_only
+@hr_required
 def version_diff(request, version):
     framework = _version(version)
     other = selectors.published_framework()
@@ -288,7 +275,7 @@ def version_diff(request, version):
     )
 
 
-@hr_only
+@hr_required
 def version_export(request, version, kind="json"):
     """The whole version as JSON (for import_framework) or a flat CSV for a spreadsheet."""
     framework = _version(version)
@@ -302,7 +289,7 @@ def version_export(request, version, kind="json"):
     return response
 
 
-@hr_only
+@hr_required
 def version_import(request):
     """A JSON file in the export format becomes a new draft version (all or nothing)."""
     form = editor_forms.ImportForm(request.POST or None, request.FILES or None)

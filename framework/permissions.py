@@ -18,3 +18,20 @@ def can_view_framework(user):
 
 def can_edit_framework(user):
     return is_hr(user)
+
+
+def hr_required(view):
+    """A view for HR only: anonymous visitors go to the login page, anyone else gets 403."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+    from django.core.exceptions import PermissionDenied
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_hr(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -13,12 +13,15 @@ from assessments import scoring
 from framework.models import Indicator
 
 HEADER = "employee_code,title,first_name,last_name,position_title,position_class,department,"
-STAFF = HEADER + """supervisor_code,email,username
+STAFF = (
+    HEADER
+    + """supervisor_code,email,username
 K7101,นาง,รัตนา,พูลผล,ผู้อำนวยการกองคลัง,DIR-1,กองคลัง,,ratana@example.org,ratana
 K7102,นางสาว,กนกพร,มีสุข,นักวิชาการเงินและบัญชีชำนาญการ,ACA-2,กองคลัง,K7101,kanok@example.org,kanok
 K7103,นาย,ธนพล,รุ่งเรือง,เจ้าพนักงานจัดเก็บรายได้ปฏิบัติงาน,GEN-1,กองคลัง,K7101,,
 K7104,นาย,อนุชา,แก้วมณี,พนักงานขับรถยนต์,CON-G,กองคลัง,K7102,,
 """
+)
 EXPECTED = {"K7102": 2, "K7103": 1, "K7104": 1}  # ACA-2, GEN-1, CON-G (DOMAIN.md)
 # What each person's supervisor saw on paper: the highest level shown, per competency
 SHOWN = {
