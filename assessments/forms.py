@@ -110,3 +110,19 @@ class CycleForm(forms.Form):
                 raise ValidationError(_("Round %(code)s already exists."), params={"code": code})
             data["code"] = code
         return data
+
+
+class RaterForm(forms.Form):
+    supervisor = forms.ModelChoiceField(
+        label=_("Rater"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody (no rater)"),
+    )
+
+    def __init__(self, *args, exclude=None, **kwargs):
+        from assessments.models import Employee
+
+        super().__init__(*args, **kwargs)
+        people = Employee.objects.filter(active=True).order_by("first_name", "last_name")
+        self.fields["supervisor"].queryset = people.exclude(pk=exclude) if exclude else people

@@ -369,6 +369,7 @@ class AssessmentEvent(models.Model):
         REVIEWED = "reviewed", _("Opinion of the next-level supervisor")
         FINALIZED = "finalized", _("Finalised by HR")
         REOPENED = "reopened", _("Reopened by HR")
+        RATER_CHANGED = "rater", _("Rater changed by HR")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -512,6 +512,31 @@ def review(*, assessment, by, opinion, comment="", expected_version=None):
     return assessment
 
 
+@transaction.atomic
+def change_rater(*, assessment, by, supervisor, expected_version=None):
+    """HR names another rater for one assessment (a move, a vacancy, the top of the office);
+    the next-level supervisor follows from the new rater. Only before the rating is submitted."""
+    assessment = _locked(assessment)
+    if assessment.supervisor_state == Track.SUBMITTED or assessment.is_finalized:
+        raise WorkflowError(
+            _("The rating is already submitted; reopen it before changing the rater.")
+        )
+    if supervisor is not None:
+        if supervisor.pk == assessment.employee_id:
+            raise ValidationError(_("A person cannot be their own supervisor."))
+        if not supervisor.active:
+            raise ValidationError(
+                _("%(name)s is inactive and cannot be a supervisor.")
+                % {"name": supervisor.full_name}
+            )
+    reviewer = supervisor.supervisor if supervisor and supervisor.supervisor_id else None
+    before = assessment.supervisor.full_name if assessment.supervisor else "–"
+    _bump(assessment, expected_version, supervisor=supervisor, reviewer=reviewer)
+    after = supervisor.full_name if supervisor else "–"
+    _record(assessment, by, AssessmentEvent.Action.RATER_CHANGED, detail=f"{before} → {after}")
+    return assessment
+
+
 def finalize_blockers(assessment):
     """What still stands before HR may finalise, as Thai sentences (empty when ready)."""
     blockers = []

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/finalize/", views.finalize, name="finalize"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<int:pk>/rater/", views.change_rater, name="change_rater"),
     path("team/", views.team, name="team"),
     path("preview/<int:version>/", views.framework_preview, name="preview"),
     path("hr/dashboard/", views.round_dashboard, name="dashboard"),

@@ -158,6 +158,9 @@ def results(request, pk):
         "refusal_form": forms.RefusalForm(),
         "review_form": forms.ReviewForm(),
         "reopen_form": forms.ReopenForm(),
+        "rater_form": forms.RaterForm(
+            initial={"supervisor": assessment.supervisor_id}, exclude=assessment.employee_id
+        ),
     }
     return render(request, "assessments/results.html", context)
 
@@ -217,15 +220,25 @@ def record_refusal(request, pk):
 @require_POST
 def review(request, pk):
     success = _("Your opinion was saved.")
-    return _workflow_step(
-        request, pk, permissions.can_review, services.review, success, forms.ReviewForm
-    )
+    return _workflow_step(request, pk, _reviewer_or_hr, services.review, success, forms.ReviewForm)
+
+
+def _reviewer_or_hr(user, assessment):
+    """The next-level supervisor, or HR keying in an opinion given on the paper form."""
+    return permissions.can_review(user, assessment) or permissions.can_manage(user)
 
 
 @login_required
 @require_POST
 def finalize(request, pk):
     return _workflow_step(request, pk, _hr, services.finalize, _("The assessment was finalised."))
+
+
+@login_required
+@require_POST
+def change_rater(request, pk):
+    success = _("The rater was changed.")
+    return _workflow_step(request, pk, _hr, services.change_rater, success, forms.RaterForm)
 
 
 @login_required

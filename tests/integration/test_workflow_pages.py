@@ -95,3 +95,28 @@ def test_workflow_steps_refuse_get(client, round_open):
     client.force_login(round_open.somchai.user)
     url = reverse("assessments:acknowledge", args=[round_open.somchai_assessment.pk])
     assert client.get(url).status_code == 405
+
+
+def test_hr_changes_the_rater_before_the_rating(client, round_open):
+    a = Assessment.objects.get(cycle=round_open.cycle, employee=round_open.palad)
+    assert a.supervisor is None  # nobody rates the head of the office yet
+    head = round_open.head.user
+    refused = post(client, head, "change_rater", a, supervisor=round_open.other_head.pk)
+    assert refused.status_code == 404  # she cannot even see it
+    post(client, round_open.hr, "change_rater", a, supervisor=round_open.other_head.pk)
+    a = Assessment.objects.get(pk=a.pk)
+    assert (a.supervisor, a.reviewer) == (round_open.other_head, round_open.palad)
+    assert a.events.filter(action="rater").exists()
+    # nobody may rate themself
+    post(client, round_open.hr, "change_rater", a, supervisor=round_open.palad.pk)
+    assert Assessment.objects.get(pk=a.pk).supervisor == round_open.other_head
+
+
+def test_hr_keys_in_the_next_level_opinion_from_paper(client, round_open):
+    a = rated(round_open)
+    services.acknowledge(assessment=a, by=round_open.somchai.user)
+    a = Assessment.objects.get(pk=a.pk)
+    post(client, round_open.hr, "review", a, opinion="differ", comment="ตามแบบกระดาษ")
+    a = Assessment.objects.get(pk=a.pk)
+    assert (a.review_opinion, a.review_comment) == ("differ", "ตามแบบกระดาษ")
+    assert a.events.get(action="reviewed").actor == round_open.hr
