@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.models import STAGES, Assessment, Reminder, Track
+from framework.templatetags.thai import be_date, thai_digits
 
 SORTS = {
     "name": lambda row: (row.assessment.employee.first_name, row.assessment.employee.last_name),
@@ -57,6 +58,10 @@ def pending_steps(assessment):
         steps.append((Reminder.Step.SUPERVISOR, assessment.supervisor))
     elif not assessment.acknowledgement_recorded:
         steps.append((Reminder.Step.ACKNOWLEDGE, assessment.employee))
+    elif assessment.reviewer_id and not assessment.is_reviewed:
+        steps.append((Reminder.Step.REVIEW, assessment.reviewer))
+    elif not assessment.is_finalized:
+        steps.append((Reminder.Step.FINALIZE, None))  # HR's own step: nobody to email
     return steps
 
 
@@ -64,7 +69,7 @@ def dashboard(cycle, department="", step="", sort="department"):
     """Everything the dashboard shows, filtered and sorted; three queries."""
     rows = list(
         Assessment.objects.filter(cycle=cycle)
-        .select_related("employee", "supervisor")
+        .select_related("employee", "supervisor", "reviewer")
         .order_by("department_name", "employee__first_name")
     )
     reminded = set(
@@ -104,10 +109,12 @@ class ReminderReport:
 
 
 def send_reminders(*, cycle, to_act, by):
-    """Email each person who has to act, once, listing their steps; never twice in a day."""
+    """Email each person in `to_act` who has to act, once, listing ALL their steps in the
+    round (not only those a filter showed); never twice in a day."""
+    people = {row.actor.pk for row in to_act if row.actor is not None}
     steps_by_person = {}
-    for row in to_act:
-        if row.actor is not None:
+    for row in dashboard(cycle).to_act:
+        if row.actor is not None and row.actor.pk in people:
             steps_by_person.setdefault(row.actor, []).append(row)
     report = ReminderReport()
     today = timezone.localdate()
@@ -156,16 +163,22 @@ def _record_reminder(cycle, person, rows, by, today, report):
 def _reminder_email(person, rows, cycle):
     """A short Thai email: what is waiting, and where to do it."""
     with translation.override("th"):
+        code = thai_digits(cycle.code)
         lines = [
             _("Dear %(name)s,") % {"name": person.full_name},
             "",
-            _("The competency appraisal round %(code)s is waiting for you:") % {"code": cycle.code},
+            _("The competency appraisal round %(code)s (until %(end)s) is waiting for you:")
+            % {"code": code, "end": be_date(cycle.end_date)},
         ]
         for row in rows:
-            target = row.assessment.employee.full_name
-            lines.append(f"- {row.step_label}: {target}")
+            target = row.assessment.employee
+            lines.append(
+                f"- {row.step_label}"
+                if target == person
+                else f"- {row.step_label}: {target.full_name}"
+            )
         link = settings.PORTAL_URL.rstrip("/") + reverse("home")
         lines += ["", _("Please log in to the portal: %(link)s") % {"link": link}]
         lines += ["", settings.PORTAL_ORGANISATION]
-        subject = _("Reminder: competency appraisal %(code)s") % {"code": cycle.code}
+        subject = _("Reminder: competency appraisal %(code)s") % {"code": code}
     return EmailMessage(subject, "\n".join(lines), to=[person.email])

@@ -447,6 +447,8 @@ class Reminder(models.Model):
         SELF = "self", _("Self-assessment not submitted")
         SUPERVISOR = "supervisor", _("Rating of a subordinate not submitted")
         ACKNOWLEDGE = "acknowledge", _("Results not acknowledged")
+        REVIEW = "review", _("Opinion of the next-level supervisor not given")
+        FINALIZE = "finalize", _("Not finalised by HR")
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reminders")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="reminders")

@@ -5,6 +5,7 @@ scale value, position class). Thai is written without spaces between words, so t
 compared character by character and the changed runs are marked with <del> and <ins>.
 """
 
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -28,18 +29,28 @@ class Change:
         return marked_texts(self.old, self.new)
 
 
+# A Thai character with the vowel and tone marks written above or below it is one unit.
+CLUSTER = re.compile(r".[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*", re.DOTALL)
+
+
+def clusters(text):
+    return CLUSTER.findall(text)
+
+
 def marked_texts(old, new):
+    old, new = clusters(old), clusters(new)
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     before, after = [], []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        removed, added = "".join(old[a1:a2]), "".join(new[b1:b2])
         if op == "equal":
-            before.append(escape(old[a1:a2]))
-            after.append(escape(new[b1:b2]))
+            before.append(escape(removed))
+            after.append(escape(added))
             continue
-        if a2 > a1:
-            before.append(f"<del>{escape(old[a1:a2])}</del>")
-        if b2 > b1:
-            after.append(f"<ins>{escape(new[b1:b2])}</ins>")
+        if removed:
+            before.append(f"<del>{escape(removed)}</del>")
+        if added:
+            after.append(f"<ins>{escape(added)}</ins>")
     return mark_safe("".join(before)), mark_safe("".join(after))  # noqa: S308 - escaped above
 
 
@@ -54,7 +65,7 @@ def texts(framework):
         items[(_("Scale point"), point.value)] = f"{point.label_th} / {point.label_en} ({state})"
     for competency in framework.competencies.prefetch_related("levels__indicators"):
         code = competency.code
-        items[(code, _("Name"))] = f"{competency.name_th} ({competency.name_en})"
+        items[(code, _("Thai and English names"))] = f"{competency.name_th} ({competency.name_en})"
         items[(code, _("Definition"))] = competency.definition
         for level in competency.levels.all():
             items[(code, _("Level"), level.number)] = level.title

@@ -256,7 +256,9 @@ def _parse_grid(post, competencies, classes):
         for position_class in classes:
             raw = post.get(f"e-{competency.pk}-{position_class.pk}", "")
             if not raw.isdigit():
-                raise ValidationError(_("An expected level is a whole number from 0 to 5."))
+                raise ValidationError(
+                    _("Set every expected level (a whole number from 0 to 5) before saving.")
+                )
             grid[(competency.pk, position_class.pk)] = int(raw)
     return grid
 
@@ -265,6 +267,14 @@ def _parse_grid(post, competencies, classes):
 def version_diff(request, version):
     framework = _version(version)
     other = selectors.published_framework()
+    if other is None or other.pk == framework.pk:
+        other = (
+            Framework.objects.filter(
+                organisation=framework.organisation, version__lt=framework.version
+            )
+            .order_by("-version")
+            .first()
+        )
     if request.GET.get("against", "").isdigit():
         other = _version(int(request.GET["against"]))
     changes = diff.compare(other, framework) if other and other.pk != framework.pk else None

@@ -296,10 +296,7 @@ def save_competency(*, framework, by, code, data, competency=None):
         for level in levels
         for i, text in enumerate(data["levels"][level.number]["indicators"], start=1)
     )
-    missing = PositionClass.objects.exclude(expected_levels__competency=competency)
-    ExpectedLevel.objects.bulk_create(
-        ExpectedLevel(competency=competency, position_class=pc, level=0) for pc in missing
-    )
+    # A new competency has no expected levels until HR sets them: publishing asks for them.
     record(framework, by, FrameworkEvent.Action.EDITED, _("competency %(code)s") % {"code": code})
     return competency
 

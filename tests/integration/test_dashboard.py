@@ -85,7 +85,10 @@ def test_reminders_go_once_a_day_to_each_person(
     ]
     head_mail = next(m for m in mailoutbox if m.to == ["head@example.org"])
     assert "สมชาย" in head_mail.body and "มาลี" in head_mail.body
-    assert "2569-1" in head_mail.subject
+    assert "๒๕๖๙-๑" in head_mail.subject
+    # the filter chose the people; each mail still lists all their steps in the round
+    palad_mail = next(m for m in mailoutbox if m.to == ["palad@example.org"])
+    assert "วีระ" in palad_mail.body  # other_head, in กองช่าง, whom palad rates
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL + "?department=กองคลัง", follow=True)
     assert len(mailoutbox) == 4  # nothing twice in one day

@@ -195,3 +195,13 @@ def test_the_pass_share_accepts_a_percentage(draft, cast):
     assert str(draft.required_share) == "0.800"
     with pytest.raises(ValidationError):
         services.update_settings(framework=draft, by=cast.hr, name="x", required_share="0")
+
+
+def test_a_new_competency_waits_for_its_expected_levels_before_publishing(draft, cast):
+    levels = {n: {"title": f"ระดับ {n}", "indicators": [f"พฤติกรรม {n}"]} for n in range(1, 6)}
+    data = {"code": "TEAM", "name_th": "การทำงานเป็นทีม", "definition": "ร่วมมือกัน", "levels": levels}
+    services.save_competency(framework=draft, by=cast.hr, code="TEAM", data=data)
+    problems = services.publish_problems(draft)
+    assert any("การทำงานเป็นทีม" in text for text in problems)
+    with pytest.raises(ValidationError):
+        services.publish(framework=draft, by=cast.hr)
