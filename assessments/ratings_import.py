@@ -117,6 +117,8 @@ def import_ratings(*, rows_or_file, cycle, by, dry_run=False, submit=False):
         groups = _Checker(cycle, errors).check(rows, report)
         if report.errors:
             raise ImportErrors(report.errors, report)
+        if not groups:
+            raise ImportErrors([_("No line of the file has a value: nothing to import.")], report)
         _preview(groups, cycle, submit)
         report.rows = [group.preview for group in groups]
         if not dry_run:
@@ -232,6 +234,8 @@ class _Checker:
         )
 
     def check_row(self, line, values):
+        if not values["value"]:
+            return  # a line of a template not filled in: nothing keyed in there
         errors_before = len(self.errors)
         for column in HEADER:
             if not values[column]:

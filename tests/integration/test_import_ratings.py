@@ -270,9 +270,24 @@ def test_the_same_indicator_twice_for_a_person_and_role_is_refused(round_open):
 
 
 def test_empty_cells_are_refused(round_open):
-    [error] = import_errors(round_open, ["K0202,self,ACH,1,1,"])
+    [error] = import_errors(round_open, ["K0202,self,,1,1,1"])
 
-    assert_message(error, "แถวที่ 2 คอลัมน์ value", "Line 2, column value")
+    assert_message(error, "แถวที่ 2 คอลัมน์ competency", "Line 2, column competency")
+
+
+def test_lines_without_a_value_are_left_out(round_open):
+    # a blank template filled in only partly: the empty lines are not keyed in yet
+    import_lines(
+        round_open, ["K0202,self,ACH,1,1,1", "K0202,self,ACH,1,2,", "K0202,self,ACH,1,3,0"]
+    )
+
+    assert sorted(saved(fresh(round_open.somchai_assessment), "self").values()) == [0, 1]
+
+
+def test_a_file_with_no_value_at_all_is_refused(round_open):
+    [error] = import_errors(round_open, ["K0202,self,ACH,1,1,", "K0202,self,ACH,1,2,"])
+
+    assert_message(error, "ไม่มีค่า", "nothing to import")
 
 
 def test_missing_or_extra_header_columns_give_one_clear_error(round_open):
