@@ -340,65 +340,52 @@ def cycle_detail(request, pk):
     )
 
 
-@login_required
-@require_POST
-def cycle_open(request, pk):
+def _cycle_step(request, pk, service, success, confirm_form=None):
+    """Run one round service for HR's POST; `success(cycle, result)` is the message."""
     _require_hr(request)
     cycle = get_object_or_404(Cycle, pk=pk)
     try:
-        services.open_cycle(cycle=cycle, by=request.user)
+        if confirm_form is not None and not (form := confirm_form(request.POST)).is_valid():
+            raise ValidationError(form.errors["confirm"])
+        result = service(cycle=cycle, by=request.user)
     except ValidationError as error:
         _flash_errors(request, error)
     else:
-        messages.success(request, _("Round %(code)s is open.") % {"code": thai_digits(cycle.code)})
+        messages.success(request, success(cycle, result))
     return redirect(cycle)
+
+
+def _round_is(message):
+    return lambda cycle, _result: message % {"code": thai_digits(cycle.code)}
+
+
+@login_required
+@require_POST
+def cycle_open(request, pk):
+    return _cycle_step(request, pk, services.open_cycle, _round_is(_("Round %(code)s is open.")))
 
 
 @login_required
 @require_POST
 def cycle_close(request, pk):
-    _require_hr(request)
-    cycle = get_object_or_404(Cycle, pk=pk)
-    form = forms.CloseCycleForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors["confirm"])
-        services.close_cycle(cycle=cycle, by=request.user)
-    except ValidationError as error:
-        _flash_errors(request, error)
-    else:
-        messages.success(
-            request, _("Round %(code)s is closed.") % {"code": thai_digits(cycle.code)}
-        )
-    return redirect(cycle)
+    success = _round_is(_("Round %(code)s is closed."))
+    return _cycle_step(request, pk, services.close_cycle, success, forms.CloseCycleForm)
 
 
 @login_required
 @require_POST
 def cycle_add_people(request, pk):
-    _require_hr(request)
-    cycle = get_object_or_404(Cycle, pk=pk)
-    try:
-        count = services.add_missing_assessments(cycle=cycle, by=request.user)
-    except ValidationError as error:
-        _flash_errors(request, error)
-    else:
-        messages.success(request, _("%(count)d people were added to the round.") % {"count": count})
-    return redirect(cycle)
+    def success(_cycle, count):
+        return _("%(count)d people were added to the round.") % {"count": count}
+
+    return _cycle_step(request, pk, services.add_missing_assessments, success)
 
 
 @login_required
 @require_POST
 def cycle_reopen(request, pk):
-    _require_hr(request)
-    cycle = get_object_or_404(Cycle, pk=pk)
-    try:
-        services.reopen_cycle(cycle=cycle, by=request.user)
-    except ValidationError as error:
-        _flash_errors(request, error)
-    else:
-        messages.success(request, _("Round %(code)s is open.") % {"code": thai_digits(cycle.code)})
-    return redirect(cycle)
+    success = _round_is(_("Round %(code)s is open."))
+    return _cycle_step(request, pk, services.reopen_cycle, success)
 
 
 # ---------------------------------------------------------------- HR: batch printing
