@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from competency_portal.lib.audit import ActorNameMixin
 from framework.models import Competency, Framework, Indicator, PositionClass
 
 
@@ -357,7 +358,7 @@ class CompetencyComment(models.Model):
         return f"{self.assessment} {self.competency.code} {self.role}"
 
 
-class AssessmentEvent(models.Model):
+class AssessmentEvent(ActorNameMixin, models.Model):
     """The audit trail: every save, submission, acknowledgement, review, reopening."""
 
     class Action(models.TextChoices):

@@ -1,14 +1,11 @@
-"""Who may see or change which assessment. Every assessments view asks here.
+"""Who may see or change which assessment: plain predicates, asked by the views (through
+assessments/views/common.py `assessment_for`) and by the workflow's `allowed_steps`.
 
 Staff reach only their own assessments, a supervisor those they rate (their direct
 subordinates when the round opened), the next-level supervisor those they review, HR all.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-
-from assessments.models import Assessment, Employee
+from assessments.models import Employee
 from framework.permissions import is_hr
 
 __all__ = [
@@ -19,7 +16,6 @@ __all__ = [
     "can_rate_as_supervisor",
     "can_review",
     "can_manage",
-    "assessment_for",
 ]
 
 
@@ -62,18 +58,3 @@ def can_view(user, assessment):
         or can_rate_as_supervisor(user, assessment)
         or can_review(user, assessment)
     )
-
-
-def assessment_for(user, pk, check=can_view, queryset=None):
-    """The assessment if `check` allows this user; 404 when they may not even see it, 403 when
-    they may see it but not do this."""
-    queryset = queryset if queryset is not None else Assessment.objects.all()
-    assessment = get_object_or_404(
-        queryset.select_related("cycle__framework", "employee__user", "supervisor", "reviewer"),
-        pk=pk,
-    )
-    if not can_view(user, assessment):
-        raise Http404
-    if not check(user, assessment):
-        raise PermissionDenied
-    return assessment

@@ -5,6 +5,6 @@ from django_tasks import task
 
 @task()
 def print_job_task(job_id):
-    from assessments.printing import run_print_job
+    from assessments.services.printing import run_print_job
 
     run_print_job(job_id)

@@ -1,17 +1,49 @@
+"""The portal's URLs. Every HR page is reached through one gate, applied here to the lists of
+HR patterns (assessments/hr/urls.py, framework/editor/urls.py), whatever their paths: a page
+put in one of those lists cannot be opened by anyone but HR."""
+
 from django.contrib import admin
 from django.urls import include, path
+from framework.editor import urls as editor_urls
 
-from assessments import views as assessment_views
+from assessments import urls as assessment_urls
+from assessments.hr import urls as hr_urls
+from assessments.views import history, home
+from competency_portal.lib.gate import gated
+from framework import urls as framework_urls
+from framework.permissions import hr_required
+
+
+def section(prefix, namespace, *, everyone=(), hr=()):
+    """Mount one namespace: the patterns open to everyone signed in (each view checks its own
+    object) and the HR patterns behind the gate."""
+    return path(prefix, include(([*everyone, *gated(hr, hr_required)], namespace)))
+
+
+history_patterns = [
+    path("people/<int:employee_pk>/", history.person, name="person"),
+    path("people/<int:employee_pk>/csv/", history.person_csv, name="person_csv"),
+]
 
 urlpatterns = [
-    path("", assessment_views.home, name="home"),
+    path("", home.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("framework/", include("framework.urls")),
-    path("assessments/", include("assessments.urls")),
-    path("hr/people/", include("assessments.people_urls")),
-    path("hr/ratings/", include("assessments.ratings_import_urls")),
-    path("hr/exports/", include("assessments.export_urls")),
-    path("hr/analytics/", include("assessments.analytics_urls")),
+    section(
+        "framework/",
+        "framework",
+        everyone=framework_urls.urlpatterns,
+        hr=editor_urls.urlpatterns,
+    ),
+    section(
+        "assessments/",
+        "assessments",
+        everyone=assessment_urls.urlpatterns,
+        hr=hr_urls.assessment_patterns,
+    ),
+    section("hr/people/", "people", hr=hr_urls.people_patterns),
+    section("hr/ratings/", "ratings_import", hr=hr_urls.ratings_import_patterns),
+    section("hr/exports/", "exports", hr=hr_urls.export_patterns),
+    section("hr/analytics/", "analytics", everyone=history_patterns, hr=hr_urls.analytics_patterns),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

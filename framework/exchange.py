@@ -17,18 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from framework.models import (
-    LEVEL_NUMBERS,
-    Competency,
-    ExpectedLevel,
-    Framework,
-    FrameworkEvent,
-    Indicator,
-    Level,
-    PositionClass,
-    ScalePoint,
-)
-from framework.services import next_version_number, record
+from framework import rules, tree
+from framework.models import ExpectedLevel, Framework, FrameworkEvent, PositionClass
+from framework.services import record
 
 FORMAT = "khlong-khwang-competency-framework"
 FORMAT_VERSION = 1
@@ -40,7 +31,6 @@ CSV_HEADER = [
     "indicator_number",
     "text",
 ]
-CODE_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 SMALL_INT = 32767  # the largest value of a (Positive)SmallIntegerField
 
 
@@ -75,43 +65,13 @@ def export_data(framework):
         "version": framework.version,
         "status": framework.status,
         "required_share": f"{Decimal(framework.required_share):.3f}",
-        "scale": [scale_point_data(p) for p in framework.scale_points.order_by("value")],
-        "competencies": [competency_data(c) for c in competencies],
+        "scale": [tree.scale_point_data(p) for p in framework.scale_points.order_by("value")],
+        "competencies": [tree.competency_data(c) for c in competencies],
         "position_classes": [
             {"code": pc.code, "name_th": pc.name_th, "group": pc.group, "order": pc.order}
             for pc in classes.distinct().order_by("order", "code")
         ],
         "expected_levels": expected_levels_data(competencies, expected),
-    }
-
-
-def scale_point_data(point):
-    return {
-        "value": point.value,
-        "label_th": point.label_th,
-        "label_en": point.label_en,
-        "demonstrated": point.demonstrated,
-    }
-
-
-def competency_data(competency):
-    return {
-        "code": competency.code,
-        "name_th": competency.name_th,
-        "name_en": competency.name_en,
-        "definition": competency.definition,
-        "order": competency.order,
-        "levels": [
-            {
-                "number": level.number,
-                "title": level.title,
-                "indicators": [
-                    {"number": i.number, "text": i.text}
-                    for i in sorted(level.indicators.all(), key=lambda i: i.number)
-                ],
-            }
-            for level in sorted(competency.levels.all(), key=lambda level: level.number)
-        ],
     }
 
 
@@ -248,12 +208,12 @@ def check_format(data, place, problems):
 
 def share_field(data, place, problems):
     share = to_decimal(data.get("required_share", "1.000"))
-    if share is None or not share.is_finite() or not Decimal("0") < share <= 1:
+    if share is None or not rules.share_in_range(share):
         problems.add(place, _("the pass share must be a number from 0.001 to 1"))
         return None
-    if share != share.quantize(Decimal("0.001")):
+    if not rules.share_is_exact(share):
         problems.add(place, _("the pass share has more than three decimals"))
-    return share.quantize(Decimal("0.001"))
+    return rules.round_share(share)
 
 
 def to_decimal(raw):
@@ -270,7 +230,7 @@ def to_decimal(raw):
 
 def check_scale(entries, problems):
     place = _("Rating scale")
-    points, seen = [], set()
+    points = []
     for index, entry in enumerate(entries, start=1):
         point_place = _("Rating scale, point %(n)s") % {"n": index}
         if not object_entry(entry, point_place, problems):
@@ -278,9 +238,6 @@ def check_scale(entries, problems):
         value = number_field(
             entry, "value", point_place, problems, low=-SMALL_INT - 1, high=SMALL_INT
         )
-        if value is not None and value in seen:
-            problems.add(place, _("value %(value)s appears more than once") % {"value": value})
-        seen.add(value)
         points.append(
             {
                 "value": value,
@@ -291,8 +248,10 @@ def check_scale(entries, problems):
                 "demonstrated": bool_field(entry, "demonstrated", point_place, problems),
             }
         )
-    flags = {p["demonstrated"] for p in points}
-    if None not in flags and flags != {True, False}:
+    for value in rules.repeated(p["value"] for p in points):
+        problems.add(place, _("value %(value)s appears more than once") % {"value": value})
+    flags = [p["demonstrated"] for p in points]
+    if None not in flags and not rules.scale_splits(flags):
         problems.add(
             place,
             _("needs at least one point that counts as demonstrated and one that does not"),
@@ -327,8 +286,8 @@ def competency_place(entry, index):
 
 
 def check_competency(entry, index, place, problems):
-    code = text_field(entry, "code", place, problems, max_length=20)
-    if code and (not code[0].isalpha() or not set(code) <= CODE_CHARACTERS):
+    code = text_field(entry, "code", place, problems, max_length=rules.CODE_MAX_LENGTH)
+    if code and not rules.code_is_well_formed(code):
         problems.add(place, _("the code must be capital Latin letters, digits, - or _ (e.g. ACH)"))
     return {
         "code": code,
@@ -341,15 +300,20 @@ def check_competency(entry, index, place, problems):
 
 
 def check_levels(entry, code, place, problems):
-    levels = []
+    levels, listed = [], []
     for index, level in enumerate(list_field(entry, "levels", place, problems), start=1):
         number = level.get("number") if isinstance(level, dict) else None
-        shown = number if is_whole(number) else _("no. %(index)s") % {"index": index}
+        shown = number if rules.is_whole(number) else _("no. %(index)s") % {"index": index}
         level_place = _("Competency %(code)s, level %(level)s") % {"code": code, "level": shown}
         if object_entry(level, level_place, problems):
-            levels.append(check_level(level, code, level_place, problems))
+            checked = check_level(level, code, level_place, problems)
+            levels.append(checked)
+            if isinstance(level.get("indicators"), list):  # else "indicators" is reported
+                listed.append((level_place, checked["indicators"]))
+    for level_place in rules.without_indicator(listed):
+        problems.add(level_place, _("needs at least one behaviour indicator"))
     numbers = sorted(level["number"] for level in levels if level["number"] is not None)
-    if numbers != list(LEVEL_NUMBERS):
+    if not rules.has_five_levels(numbers):
         found = ", ".join(str(n) for n in numbers) or "-"
         problems.add(
             place,
@@ -359,11 +323,12 @@ def check_levels(entry, code, place, problems):
 
 
 def check_level(entry, code, place, problems):
-    number = number_field(entry, "number", place, problems, low=1, high=5)
+    first, last = rules.LEVEL_NUMBERS[0], rules.LEVEL_NUMBERS[-1]
+    number = number_field(entry, "number", place, problems, low=first, high=last)
     indicators, seen = [], set()
     for index, item in enumerate(list_field(entry, "indicators", place, problems), start=1):
         raw = item.get("number") if isinstance(item, dict) else None
-        shown = raw if is_whole(raw) else _("no. %(index)s") % {"index": index}
+        shown = raw if rules.is_whole(raw) else _("no. %(index)s") % {"index": index}
         item_place = _("Competency %(code)s, level %(level)s, indicator %(number)s") % {
             "code": code,
             "level": number if number is not None else "?",
@@ -380,8 +345,6 @@ def check_level(entry, code, place, problems):
         indicators.append(
             {"number": item_number, "text": text_field(item, "text", item_place, problems)}
         )
-    if not indicators and isinstance(entry.get("indicators"), list):
-        problems.add(place, _("needs at least one behaviour indicator"))
     return {
         "number": number,
         "title": text_field(entry, "title", place, problems),
@@ -438,7 +401,7 @@ def check_expected_levels(data, competency_codes, problems):
             continue
         expected[code] = {}
         for class_code, level in cells.items():
-            if not is_whole(level) or not 0 <= level <= 5:
+            if not rules.is_expected_level(level):
                 found = json.dumps(level, ensure_ascii=False)
                 problems.add(
                     place,
@@ -467,10 +430,6 @@ def new_position_classes(expected, described, problems):
 
 
 # -- small field checks
-
-
-def is_whole(value):
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def object_entry(entry, place, problems):
@@ -533,7 +492,7 @@ def number_field(entry, key, place, problems, *, low, high=None, default=None):
     value = entry.get(key)
     if value is None and default is not None:
         return default
-    if is_whole(value) and low <= value <= (high or SMALL_INT):
+    if rules.is_whole(value) and low <= value <= (high or SMALL_INT):
         return value
     if high is None:
         problem = _("%(field)s must be a whole number, %(low)s or more")
@@ -548,52 +507,20 @@ def number_field(entry, key, place, problems, *, low, high=None, default=None):
 
 def write(clean, organisation):
     """Create the draft and all its parts from checked data (inside the caller's transaction)."""
-    framework = Framework.objects.create(
-        organisation=organisation,
-        version=next_version_number(organisation),
-        name=clean["name"],
-        required_share=clean["required_share"],
+    framework = tree.create_draft(
+        organisation, name=clean["name"], required_share=clean["required_share"]
     )
-    ScalePoint.objects.bulk_create(ScalePoint(framework=framework, **p) for p in clean["scale"])
-    competencies = write_competencies(framework, clean["competencies"])
+    tree.write_scale(framework, clean["scale"])
+    competencies = tree.write_competencies(framework, clean["competencies"])
     for code, description in clean["new_classes"].items():
         PositionClass.objects.create(code=code, **description)
-    classes = {pc.code: pc for pc in PositionClass.objects.all()}
-    ExpectedLevel.objects.bulk_create(
-        ExpectedLevel(
-            competency=competencies[code], position_class=classes[class_code], level=level
-        )
-        for code, cells in clean["expected_levels"].items()
-        for class_code, level in cells.items()
+    classes = dict(PositionClass.objects.values_list("code", "pk"))
+    tree.write_expected_levels(
+        competencies,
+        (
+            (code, classes[class_code], level)
+            for code, cells in clean["expected_levels"].items()
+            for class_code, level in cells.items()
+        ),
     )
     return framework
-
-
-def write_competencies(framework, entries):
-    """{code: Competency} of the new version, with their levels and indicators."""
-    competencies = Competency.objects.bulk_create(
-        Competency(
-            framework=framework,
-            code=c["code"],
-            name_th=c["name_th"],
-            name_en=c["name_en"],
-            definition=c["definition"],
-            order=c["order"],
-        )
-        for c in entries
-    )
-    pairs = [
-        (level, competency)
-        for entry, competency in zip(entries, competencies, strict=True)
-        for level in entry["levels"]
-    ]
-    levels = Level.objects.bulk_create(
-        Level(competency=competency, number=level["number"], title=level["title"])
-        for level, competency in pairs
-    )
-    Indicator.objects.bulk_create(
-        Indicator(level=level, number=i["number"], text=i["text"])
-        for (entry, _competency), level in zip(pairs, levels, strict=True)
-        for i in entry["indicators"]
-    )
-    return {competency.code: competency for competency in competencies}

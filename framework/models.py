@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-LEVEL_NUMBERS = range(1, 6)
+from competency_portal.lib.audit import ActorNameMixin
+from framework.rules import CODE_MAX_LENGTH, CODE_PATTERN
 
 
 class FrameworkManager(models.Manager):
@@ -136,10 +137,8 @@ class Competency(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
     code = models.CharField(
         _("code"),
-        max_length=20,
-        validators=[
-            RegexValidator(r"^[A-Z][A-Z0-9_-]*$", _("Use capital Latin letters, digits, - or _."))
-        ],
+        max_length=CODE_MAX_LENGTH,
+        validators=[RegexValidator(CODE_PATTERN, _("Use capital Latin letters, digits, - or _."))],
     )
     name_th = models.CharField(_("Thai name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -328,7 +327,7 @@ class ExpectedLevel(models.Model):
     natural_key.dependencies = ["framework.competency", "framework.positionclass"]
 
 
-class FrameworkEvent(models.Model):
+class FrameworkEvent(ActorNameMixin, models.Model):
     """The history of a version: who created, edited, imported and published it, and when."""
 
     class Action(models.TextChoices):

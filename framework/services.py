@@ -5,25 +5,21 @@ whatever a page shows. HR works on a draft cloned from the published version, th
 the previous version retires, and rounds keep the version they pinned.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from framework import rules, tree
 from framework.models import (
-    LEVEL_NUMBERS,
     Competency,
     ExpectedLevel,
     Framework,
     FrameworkEvent,
-    Indicator,
-    Level,
     PositionClass,
-    ScalePoint,
 )
+from framework.rules import LEVEL_NUMBERS
 
 
 class NotADraft(ValidationError):
@@ -43,11 +39,6 @@ def require_draft(framework):
 
 def record(framework, by, action, detail=""):
     FrameworkEvent.objects.create(framework=framework, actor=by, action=action, detail=detail)
-
-
-def next_version_number(organisation):
-    highest = Framework.objects.filter(organisation=organisation).aggregate(Max("version"))
-    return (highest["version__max"] or 0) + 1
 
 
 # ---------------------------------------------------------------- versions
@@ -72,67 +63,30 @@ def new_version(*, organisation, by):
 
 def clone(source, by=None):
     """Copy a version into a new draft with the next version number (bulk writes)."""
-    draft = Framework.objects.create(
-        organisation=source.organisation,
-        version=next_version_number(source.organisation),
-        name=source.name,
-        required_share=source.required_share,
+    draft = tree.create_draft(
+        source.organisation, name=source.name, required_share=source.required_share
     )
-    ScalePoint.objects.bulk_create(
-        ScalePoint(
-            framework=draft,
-            value=p.value,
-            label_th=p.label_th,
-            label_en=p.label_en,
-            demonstrated=p.demonstrated,
-        )
-        for p in source.scale_points.all()
-    )
+    tree.write_scale(draft, [tree.scale_point_data(p) for p in source.scale_points.all()])
     competencies = list(
         source.competencies.prefetch_related("levels__indicators", "expected_levels")
     )
-    copies = Competency.objects.bulk_create(
-        Competency(
-            framework=draft,
-            code=c.code,
-            name_th=c.name_th,
-            name_en=c.name_en,
-            definition=c.definition,
-            order=c.order,
-        )
-        for c in competencies
-    )
-    pairs = list(zip(competencies, copies, strict=True))
-    levels = Level.objects.bulk_create(
-        Level(competency=copy, number=level.number, title=level.title)
-        for original, copy in pairs
-        for level in original.levels.all()
-    )
-    originals = [level for original, _copy in pairs for level in original.levels.all()]
-    Indicator.objects.bulk_create(
-        Indicator(level=new, number=i.number, text=i.text)
-        for old, new in zip(originals, levels, strict=True)
-        for i in old.indicators.all()
-    )
-    ExpectedLevel.objects.bulk_create(
-        ExpectedLevel(competency=copy, position_class_id=e.position_class_id, level=e.level)
-        for original, copy in pairs
-        for e in original.expected_levels.all()
+    copies = tree.write_competencies(draft, [tree.competency_data(c) for c in competencies])
+    tree.write_expected_levels(
+        copies,
+        (
+            (competency.code, e.position_class_id, e.level)
+            for competency in competencies
+            for e in competency.expected_levels.all()
+        ),
     )
     return draft
 
 
 def publish_problems(framework):
     """Why this version cannot be published yet, as Thai sentences (empty when it can)."""
-    problems = []
-    points = list(framework.scale_points.all())
-    if not any(p.demonstrated for p in points) or all(p.demonstrated for p in points):
-        problems.append(
-            _(
-                "The rating scale needs at least one point that counts as demonstrated and one "
-                "that does not."
-            )
-        )
+    problems = rules.scale_problems(
+        (p.value, p.label_th, p.demonstrated) for p in framework.scale_points.all()
+    )
     competencies = list(framework.competencies.prefetch_related("levels__indicators"))
     if not competencies:
         problems.append(_("The version has no competency."))
@@ -151,19 +105,20 @@ def publish_problems(framework):
 
 
 def _competency_problems(competency):
-    numbers = sorted(level.number for level in competency.levels.all())
+    levels = list(competency.levels.all())
     problems = []
-    if numbers != list(LEVEL_NUMBERS):
+    if not rules.has_five_levels(level.number for level in levels):
         problems.append(
             _("%(name)s must have exactly five levels, numbered 1 to 5.")
             % {"name": competency.name_th}
         )
-    for level in competency.levels.all():
-        if not level.indicators.all():
-            problems.append(
-                _("%(name)s, level %(level)s, has no behaviour indicator.")
-                % {"name": competency.name_th, "level": level.number}
-            )
+    for number in rules.without_indicator(
+        (level.number, level.indicators.all()) for level in levels
+    ):
+        problems.append(
+            _("%(name)s, level %(level)s, has no behaviour indicator.")
+            % {"name": competency.name_th, "level": number}
+        )
     return problems
 
 
@@ -200,18 +155,6 @@ def discard_draft(*, framework, by):
 # ---------------------------------------------------------------- editing a draft
 
 
-def parse_share(raw):
-    try:
-        share = Decimal(str(raw).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("The pass share must be a number from 0.001 to 1.")) from None
-    if share > 1 and share <= 100:
-        share = share / 100  # "80" means 80 %
-    if not share.is_finite() or not Decimal("0") < share <= 1:
-        raise ValidationError(_("The pass share must be a number from 0.001 to 1."))
-    return share.quantize(Decimal("0.001"))
-
-
 @transaction.atomic
 def update_settings(*, framework, by, name, required_share):
     framework = require_draft(framework)
@@ -219,7 +162,7 @@ def update_settings(*, framework, by, name, required_share):
     if not name:
         raise ValidationError(_("Give the version a name."))
     framework.name = name
-    framework.required_share = parse_share(required_share)
+    framework.required_share = rules.parse_share(required_share)
     framework.save(update_fields=["name", "required_share"])
     record(framework, by, FrameworkEvent.Action.EDITED, _("name and pass share"))
     return framework
@@ -229,29 +172,16 @@ def update_settings(*, framework, by, name, required_share):
 def save_scale(*, framework, by, points):
     """Replace the rating scale: points = [(value, label_th, label_en, demonstrated)]."""
     framework = require_draft(framework)
-    values = [p[0] for p in points]
-    if len(set(values)) != len(values):
-        raise ValidationError(_("Two points of the scale have the same value."))
-    if any(not (label_th or "").strip() for _v, label_th, _e, _d in points):
-        raise ValidationError(_("Every point of the scale needs a Thai label."))
-    demonstrated = [d for *_rest, d in points]
-    if not any(demonstrated) or all(demonstrated):
-        raise ValidationError(
-            _(
-                "The rating scale needs at least one point that counts as demonstrated and one "
-                "that does not."
-            )
-        )
+    problems = rules.scale_problems((value, th, d) for value, th, _en, d in points)
+    if problems:
+        raise ValidationError(problems)
     framework.scale_points.all().delete()
-    ScalePoint.objects.bulk_create(
-        ScalePoint(
-            framework=framework,
-            value=v,
-            label_th=th.strip(),
-            label_en=(en or "").strip(),
-            demonstrated=d,
-        )
-        for v, th, en, d in sorted(points)
+    tree.write_scale(
+        framework,
+        (
+            {"value": v, "label_th": th.strip(), "label_en": (en or "").strip(), "demonstrated": d}
+            for v, th, en, d in sorted(points)
+        ),
     )
     record(framework, by, FrameworkEvent.Action.EDITED, _("rating scale"))
 
@@ -265,7 +195,7 @@ def save_competency(*, framework, by, code, data, competency=None):
     """
     framework = require_draft(framework)
     problems = _competency_data_problems(data)
-    code = data["code"].strip().upper()
+    code = rules.normal_code(data["code"])
     clash = framework.competencies.filter(code=code)
     if competency is not None:
         clash = clash.exclude(pk=competency.pk)
@@ -287,15 +217,18 @@ def save_competency(*, framework, by, code, data, competency=None):
     competency.full_clean(exclude=["framework"], validate_unique=False, validate_constraints=False)
     competency.save()
     competency.levels.all().delete()
-    levels = Level.objects.bulk_create(
-        Level(competency=competency, number=n, title=data["levels"][n]["title"].strip())
+    levels = [
+        {
+            "number": n,
+            "title": data["levels"][n]["title"].strip(),
+            "indicators": [
+                {"number": i, "text": text.strip()}
+                for i, text in enumerate(data["levels"][n]["indicators"], start=1)
+            ],
+        }
         for n in LEVEL_NUMBERS
-    )
-    Indicator.objects.bulk_create(
-        Indicator(level=level, number=i, text=text.strip())
-        for level in levels
-        for i, text in enumerate(data["levels"][level.number]["indicators"], start=1)
-    )
+    ]
+    tree.write_levels([(competency, levels)])
     # A new competency has no expected levels until HR sets them: publishing asks for them.
     record(framework, by, FrameworkEvent.Action.EDITED, _("competency %(code)s") % {"code": code})
     return competency
@@ -303,23 +236,27 @@ def save_competency(*, framework, by, code, data, competency=None):
 
 def _competency_data_problems(data):
     problems = []
-    code = (data.get("code") or "").strip().upper()
-    if not code or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):
+    code = rules.normal_code(data.get("code"))
+    if not rules.code_is_well_formed(code):
         problems.append(_("The code must be Latin letters, digits, - or _ (e.g. ACH)."))
+    elif not rules.code_fits(code):
+        problems.append(
+            _("The code has at most %(max)s characters.") % {"max": rules.CODE_MAX_LENGTH}
+        )
     for field, label in [("name_th", _("the Thai name")), ("definition", _("the definition"))]:
         if not (data.get(field) or "").strip():
             problems.append(_("Fill in %(field)s.") % {"field": label})
     levels = data.get("levels") or {}
-    if sorted(levels) != list(LEVEL_NUMBERS):
+    if not rules.has_five_levels(levels):
         problems.append(_("A competency has exactly five levels, numbered 1 to 5."))
         return problems
     for n in LEVEL_NUMBERS:
         if not (levels[n].get("title") or "").strip():
             problems.append(_("Level %(n)s needs a title.") % {"n": n})
-        texts = [t for t in levels[n].get("indicators", []) if (t or "").strip()]
-        if not texts:
-            problems.append(_("Level %(n)s needs at least one behaviour indicator.") % {"n": n})
-        levels[n]["indicators"] = texts
+        # a box left blank is not an indicator
+        levels[n]["indicators"] = [t for t in levels[n].get("indicators", []) if (t or "").strip()]
+    for n in rules.without_indicator((n, levels[n]["indicators"]) for n in LEVEL_NUMBERS):
+        problems.append(_("Level %(n)s needs at least one behaviour indicator.") % {"n": n})
     return problems
 
 
@@ -357,7 +294,7 @@ def move_competency(*, framework, by, competency, step):
 def save_expected_levels(*, framework, by, grid):
     """grid: {(competency id, position class id): level 0–5} for this version."""
     framework = require_draft(framework)
-    if any(not isinstance(level, int) or not 0 <= level <= 5 for level in grid.values()):
+    if not all(rules.is_expected_level(level) for level in grid.values()):
         raise ValidationError(_("An expected level is a whole number from 0 to 5."))
     competencies = set(framework.competencies.values_list("pk", flat=True))
     if any(competency_id not in competencies for competency_id, _pc in grid):

@@ -1,3 +1,5 @@
+"""The framework page that everyone signed in reads: the published version."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from assessments import selectors
 from assessments.models import Assessment, Role
+from assessments.selectors import rating as selectors
+from assessments.selectors.results import assessment_results
 
 
 @dataclass
@@ -55,7 +56,7 @@ def development_plan(sheet, results):
 def person_form(assessment):
     """Everything one person's form for one round shows."""
     sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
-    results = selectors.results(sheet)
+    results = assessment_results(assessment).beside(sheet.blocks)
     reviewer = assessment.reviewer
     return PersonForm(
         assessment=assessment,

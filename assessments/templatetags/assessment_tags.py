@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from framework.templatetags.thai import thai_digits
+from competency_portal.lib.thai import thai_digits
 
 register = template.Library()
 

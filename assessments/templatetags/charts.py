@@ -13,7 +13,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from framework.templatetags.thai import thai_digits
+from competency_portal.lib.thai import thai_digits
 
 register = template.Library()
 

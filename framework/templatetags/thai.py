@@ -1,58 +1,10 @@
-"""Thai presentation: Thai digits and Buddhist Era dates."""
-
-import datetime
+"""Template filters for Thai presentation; the functions live in competency_portal/lib/thai.py."""
 
 from django import template
-from django.conf import settings
-from django.utils import timezone
-from django.utils.translation import get_language
+
+from competency_portal.lib.thai import be_date, be_year, thai_digits
 
 register = template.Library()
-
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-BE_OFFSET = 543
-THAI_MONTHS = [
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-]
-
-
-def thai_digits(value, enabled=None):
-    """'12' → '๑๒' on Thai pages (unless PORTAL_THAI_DIGITS is off or `enabled` says no)."""
-    if value is None:
-        return ""
-    if enabled is None:
-        enabled = settings.PORTAL_THAI_DIGITS and (get_language() or "th").startswith("th")
-    text = str(value)
-    return text.translate(THAI_DIGITS) if enabled else text
-
-
-def be_date(value, with_digits=None):
-    """A date in the Thai style: '24 พฤศจิกายน 2569' (Buddhist Era year)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
-    text = f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + BE_OFFSET}"
-    return thai_digits(text, with_digits)
-
-
-def be_year(value):
-    """Christian Era year (or date) → Buddhist Era year."""
-    year = value.year if hasattr(value, "year") else int(value)
-    return year + BE_OFFSET
-
 
 register.filter("thai_digits", thai_digits)
 register.filter("be_date", be_date)

@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import results_export, scoring, services
+from assessments import scoring, services
+from assessments.exports import results as results_export
 from assessments.models import Assessment, Cycle, Department, Employee, Role
 from framework.models import PositionClass
 from tests.cast import values_up_to

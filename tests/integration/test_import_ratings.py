@@ -1,5 +1,5 @@
 """Importing ratings keyed in from paper forms, from the CSV of DOMAIN.md:
-assessments.ratings_import.import_ratings and the `import_ratings` management command."""
+assessments.imports.ratings.import_ratings and the `import_ratings` management command."""
 
 from io import StringIO
 
@@ -8,8 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from assessments import ratings_import, selectors, services
+from assessments import services
+from assessments.imports import ratings as ratings_import
 from assessments.models import Assessment, AssessmentEvent, Employee, Rating, Role, Track
+from assessments.selectors.results import assessment_results
 from tests.cast import all_indicators, values_up_to
 from tests.conftest import assert_message
 
@@ -105,10 +107,8 @@ def test_results_afterwards_are_those_of_the_scoring(round_open):
 
     import_lines(cast, lines)
 
-    results = selectors.results(selectors.rating_sheet(fresh(somchai), "supervisor"))
-    levels = {
-        block.competency.code: (row.self_level, row.supervisor_level) for block, row in results.rows
-    }
+    results = assessment_results(fresh(somchai))
+    levels = {code: (row.self_level, row.supervisor_level) for code, row in results.results.items()}
     assert levels == {"ACH": (1, 2), "COM": (1, 2), "SDEV": (1, 2), "LOCAL": (1, 2)}
     assert results.complete
 

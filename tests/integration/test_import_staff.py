@@ -1,4 +1,4 @@
-"""Importing staff from the CSV of DOMAIN.md: assessments.staff.import_staff and the
+"""Importing staff from the CSV of DOMAIN.md: assessments.imports.staff.import_staff and the
 `import_staff` management command."""
 
 from io import StringIO
@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from assessments import staff
+from assessments.imports import staff
 from assessments.models import Department, Employee
 from framework.models import PositionClass
 from tests.conftest import assert_message

@@ -102,7 +102,7 @@ def test_hr_changes_the_rater_before_the_rating(client, round_open):
     assert a.supervisor is None  # nobody rates the head of the office yet
     head = round_open.head.user
     refused = post(client, head, "change_rater", a, supervisor=round_open.other_head.pk)
-    assert refused.status_code == 404  # she cannot even see it
+    assert refused.status_code == 403  # an HR page: the HR gate refuses her
     post(client, round_open.hr, "change_rater", a, supervisor=round_open.other_head.pk)
     a = Assessment.objects.get(pk=a.pk)
     assert (a.supervisor, a.reviewer) == (round_open.other_head, round_open.palad)

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from competency_portal.lib.thai import be_date, be_year, thai_digits
 from competency_portal.settings import env_bool
-from framework.templatetags.thai import be_date, be_year, thai_digits
 
 
 def test_thai_digits():

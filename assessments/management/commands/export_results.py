@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessments import results_export
+from assessments.exports import results as results_export
 from assessments.models import Cycle
 
 

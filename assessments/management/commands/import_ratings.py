@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from assessments import ratings_import
+from assessments.imports import ratings as ratings_import
 from assessments.models import Cycle
 from framework.permissions import HR_GROUP
 

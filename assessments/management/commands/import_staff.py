@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessments import staff
+from assessments.imports import staff
 
 
 class Command(BaseCommand):

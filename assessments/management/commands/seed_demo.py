@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessments import demo
+from assessments.services import demo
 
 
 class Command(BaseCommand):

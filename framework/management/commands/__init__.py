@@ -1,0 +1,1 @@
+"""The framework's commands: load_framework, export_framework, import_framework."""

@@ -1,3 +1,5 @@
+"""manage.py export_framework: a framework version written to a JSON or CSV file."""
+
 from pathlib import Path
 
 from django.conf import settings

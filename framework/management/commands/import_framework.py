@@ -1,3 +1,5 @@
+"""manage.py import_framework: a JSON file read in as a new draft version."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

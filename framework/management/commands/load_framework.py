@@ -1,3 +1,5 @@
+"""manage.py load_framework: the seed framework and reference data, without overwriting."""
+
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 

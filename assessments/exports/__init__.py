@@ -1,0 +1,1 @@
+"""Files out: a round's results (CSV, XLSX) and the numbers of the analytics charts (CSV)."""

@@ -1,0 +1,226 @@
+"""A round's results as a table: CSV for other systems, XLSX for HR.
+
+One row per person and competency, with the same numbers as the results page: both read the
+one results loader (assessments/selectors/results.py), a fixed number of queries whatever the
+number of people.
+
+Empty cells: a track's level only when every indicator of that competency in that track is
+rated; gap and points only with the supervisor's level; the person's competency score,
+weighted score, total and band only when every competency has its supervisor's level; the
+total and band also need the work results.
+"""
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from assessments.selectors.results import BAND_LABELS, round_results
+from competency_portal.lib.csvfiles import csv_text
+from competency_portal.lib.thai import display_width
+
+# The CSV interface of DOMAIN.md: these names and this order are stable.
+MACHINE_COLUMNS = (
+    "employee_code",
+    "full_name",
+    "department",
+    "position_class",
+    "competency",
+    "expected_level",
+    "self_level",
+    "supervisor_level",
+    "gap",
+    "points",
+)
+# Person-level values, repeated on each of the person's rows.
+EXTRA_COLUMNS = ("competency_score", "weighted_score", "work_results", "total", "band")
+COLUMNS = MACHINE_COLUMNS + EXTRA_COLUMNS
+
+# The workbook is a Thai document whatever the language of the page it is downloaded from
+# (like the printed forms): its headers are data, written here in Thai.
+RESULTS_SHEET = "ผลการประเมิน"
+SUMMARY_SHEET = "สรุปรายบุคคล"
+THAI_HEADERS = {
+    "employee_code": "รหัสบุคลากร",
+    "full_name": "ชื่อ-สกุล",
+    "department": "สังกัด",
+    "position_class": "ประเภทตำแหน่ง",
+    "competency": "สมรรถนะ",
+    "expected_level": "ระดับที่คาดหวัง",
+    "self_level": "ระดับที่ประเมินตนเอง",
+    "supervisor_level": "ระดับที่ผู้บังคับบัญชาประเมิน",
+    "gap": "ส่วนต่าง",
+    "points": "คะแนน",
+    "competency_score": "คะแนนสมรรถนะ (%)",
+    "weighted_score": "คะแนนถ่วงน้ำหนัก",
+    "work_results": "ผลสัมฤทธิ์ของงาน (%)",
+    "total": "คะแนนรวม",
+    "band": "ระดับผลการประเมิน",
+}
+SUMMARY_LEVEL = "{code} ระดับ"
+SUMMARY_POINTS = "{code} คะแนน"
+PERSON_COLUMNS = ("employee_code", "full_name", "department", "position_class")
+TOTAL_COLUMNS = EXTRA_COLUMNS
+DECIMAL_COLUMNS = {"competency_score", "weighted_score", "work_results", "total"}
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("csv", "xlsx")
+
+
+def _person(person):
+    a = person.assessment
+    return {
+        "employee_code": a.employee.employee_code,
+        "full_name": a.employee.full_name,
+        "department": a.department_name,
+        "position_class": a.position_class.code,
+    }
+
+
+def _totals(person):
+    """Competency score, weighted score, work results, total and band code (or None)."""
+    return {
+        "competency_score": person.score,
+        "weighted_score": person.weighted,
+        "work_results": person.assessment.work_results,
+        "total": person.total,
+        "band": person.band[0] if person.band else None,
+    }
+
+
+def rows(cycle, people=None):
+    """One dict per person and competency, keyed by COLUMNS; None where nothing is derived."""
+    people = round_results(cycle) if people is None else people
+    table = []
+    for person in people:
+        head, totals = _person(person), _totals(person)
+        for row in person.results.values():
+            table.append(
+                {
+                    **head,
+                    "competency": row.code,
+                    "expected_level": row.expected,
+                    "self_level": row.self_level,
+                    "supervisor_level": row.supervisor_level,
+                    "gap": row.gap,
+                    "points": row.points,
+                    **totals,
+                }
+            )
+    return table
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _text(value):
+    return "" if value is None else str(value)
+
+
+def export_csv(cycle):
+    """The CSV of DOMAIN.md: UTF-8 with a BOM (for Excel), CRLF line ends, header row."""
+    table = [[_text(row[column]) for column in COLUMNS] for row in rows(cycle)]
+    return csv_text([COLUMNS, *table])
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="center")
+MIN_WIDTH, MAX_WIDTH = 8, 45
+
+
+def _cell_value(column, value):
+    """Numbers stay numbers (Decimal is written as a number); the band as its Thai label."""
+    if column == "band":
+        return BAND_LABELS.get(value) if value else None
+    return value
+
+
+def export_xlsx(cycle):
+    """A workbook with one row per person and competency, and a summary row per person."""
+    people = round_results(cycle)
+    codes = list(people[0].results) if people else []
+    workbook = Workbook()
+
+    detail = workbook.active
+    detail.title = RESULTS_SHEET
+    _write_table(
+        detail,
+        [THAI_HEADERS[column] for column in COLUMNS],
+        [
+            [(column, _cell_value(column, row[column])) for column in COLUMNS]
+            for row in rows(cycle, people)
+        ],
+    )
+
+    summary = workbook.create_sheet(SUMMARY_SHEET)
+    headers = [THAI_HEADERS[column] for column in PERSON_COLUMNS]
+    for code in codes:
+        headers.append(SUMMARY_LEVEL.format(code=code))
+        headers.append(SUMMARY_POINTS.format(code=code))
+    headers += [THAI_HEADERS[column] for column in TOTAL_COLUMNS]
+    _write_table(summary, headers, [_summary_row(person) for person in people])
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _summary_row(person):
+    cells = list(_person(person).items())
+    for row in person.results.values():
+        cells.append(("supervisor_level", row.supervisor_level))
+        cells.append(("points", row.points))
+    totals = _totals(person)
+    cells += [(column, _cell_value(column, totals[column])) for column in TOTAL_COLUMNS]
+    return cells
+
+
+def _write_table(sheet, headers, table):
+    """Bold, frozen header row; numbers as numbers; column widths from the longest text."""
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGNMENT
+    widths = [_display_width(header) for header in headers]
+    for cells in table:
+        sheet.append([value for _column, value in cells])
+        row_number = sheet.max_row
+        for index, (column, value) in enumerate(cells):
+            cell = sheet.cell(row=row_number, column=index + 1)
+            if isinstance(value, str):
+                # Text is text: a name or division starting with "=" is not a formula.
+                cell.data_type = "s"
+            elif column in DECIMAL_COLUMNS and value is not None:
+                cell.number_format = "0.00"
+            widths[index] = max(widths[index], _display_width(value))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            MAX_WIDTH, max(MIN_WIDTH, width + 2)
+        )
+    sheet.freeze_panes = "A2"
+    if table:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def _display_width(value):
+    if isinstance(value, Decimal):
+        value = f"{value:.2f}"
+    return display_width(value)
+
+
+def export(cycle, fmt):
+    """(content, content type, file name) of the export in one of FORMATS."""
+    name = f"results-{cycle.code}.{fmt}"
+    if fmt == "csv":
+        return export_csv(cycle).encode("utf-8"), CSV_TYPE, name
+    if fmt == "xlsx":
+        return export_xlsx(cycle), XLSX_TYPE, name
+    raise ValueError(f"unknown export format {fmt!r}")

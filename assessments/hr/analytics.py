@@ -1,0 +1,83 @@
+"""HR's analytics of the rounds, and one person's history across rounds.
+
+The numbers come from assessments/analytics.py (a fixed number of queries), the charts from
+assessments/templatetags/charts.py, the CSV files from assessments/analytics_csv.py.
+Access: the analytics pages are HR's; a person's history is also open to that person and to
+their current supervisor, and is not found (404) for anyone else.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import render
+
+from assessments.exports import analytics as analytics_csv
+from assessments.models import Cycle
+from assessments.selectors import analytics
+from competency_portal.lib.csvfiles import csv_text
+from competency_portal.lib.downloads import CSV_TYPE, download
+
+
+def _cycles_and_choice(request):
+    """(rounds that have been opened, newest first; the chosen one or None).
+
+    `?cycle=<pk>` chooses; by default the open round, else the latest one.
+    """
+    cycles = analytics.reported_cycles()[::-1]
+    raw = request.GET.get("cycle")
+    if raw:
+        chosen = next((c for c in cycles if str(c.pk) == raw), None)
+        if chosen is None:
+            raise Http404
+        return cycles, chosen
+    chosen = next((c for c in cycles if c.status == Cycle.Status.OPEN), None)
+    return cycles, chosen or (cycles[0] if cycles else None)
+
+
+def _query(**params):
+    return urlencode({key: value for key, value in params.items() if value})
+
+
+def csv_response(rows, filename):
+    return download(csv_text(rows), filename, CSV_TYPE)
+
+
+def index(request):
+    cycles, cycle = _cycles_and_choice(request)
+    department = request.GET.get("department", "")
+    report = analytics.cycle_report(cycle, department) if cycle else None
+    context = {
+        "cycles": cycles,
+        "cycle": cycle,
+        "department": department,
+        "report": report,
+        "levels": analytics.LEVEL_VALUES,
+        "query": _query(cycle=cycle.pk if cycle else None, department=department),
+        "y_max": max((max(row.counts) for row in report.distribution), default=0) if report else 0,
+    }
+    return render(request, "analytics/index.html", context)
+
+
+def csv_download(request, chart):
+    if chart == "trend":
+        department = request.GET.get("department", "")
+        rows = analytics_csv.trend(analytics.organisation_trend(department))
+        return csv_response(rows, "analytics-trend.csv")
+    if chart not in analytics_csv.CYCLE_CHARTS:
+        raise Http404
+    _cycles, cycle = _cycles_and_choice(request)
+    if cycle is None:
+        raise Http404
+    report = analytics.cycle_report(cycle, request.GET.get("department", ""))
+    rows = analytics_csv.CYCLE_CHARTS[chart](report)
+    return csv_response(rows, f"analytics-{chart}-{cycle.code}.csv")
+
+
+def trend(request):
+    department = request.GET.get("department", "")
+    result = analytics.organisation_trend(department)
+    return render(
+        request,
+        "analytics/trend.html",
+        {"trend": result, "department": department, "query": _query(department=department)},
+    )

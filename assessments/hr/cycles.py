@@ -1,0 +1,101 @@
+"""HR's pages for rounds: the list, creating one, a round's page, opening, closing, reopening,
+adding people who joined after it opened."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import forms, services
+from assessments.models import STAGES, Cycle
+from assessments.selectors import rating as selectors
+from assessments.views.common import flash_errors
+from competency_portal.lib.thai import thai_digits
+
+
+def cycle_list(request):
+    form = forms.CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.create_cycle(
+                code=form.cleaned_data["code"],
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                round_number=form.cleaned_data["round"],
+                competency_weight=form.cleaned_data["competency_weight"],
+            )
+        except ValidationError as error:
+            flash_errors(request, error)
+        else:
+            messages.success(
+                request, _("Round %(code)s was created.") % {"code": thai_digits(cycle.code)}
+            )
+            return redirect(cycle)
+    cycles = Cycle.objects.select_related("framework").order_by("-fiscal_year", "-round")
+    return render(request, "assessments/cycle_list.html", {"cycles": cycles, "form": form})
+
+
+def cycle_detail(request, pk):
+    cycle = get_object_or_404(Cycle.objects.select_related("framework"), pk=pk)
+    rows = selectors.cycle_assessments(cycle)
+    counts = Counter(assessment.stage for assessment in rows)
+    stages = [(code, label, counts.get(code, 0)) for code, label in STAGES]
+    return render(
+        request,
+        "assessments/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "assessments": rows,
+            "stages": stages,
+            "unfinished": sum(1 for a in rows if not a.is_finalized),
+            "missing_people": services.people_without_assessment(cycle),
+            "close_form": forms.CloseCycleForm(),
+            "departments": sorted({a.department_name for a in rows}),
+            "print_jobs": cycle.print_jobs.order_by("-requested_at")[:5],
+        },
+    )
+
+
+def _cycle_step(request, pk, service, success, confirm_form=None):
+    """Run one round service for HR's POST; `success(cycle, result)` is the message."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    try:
+        if confirm_form is not None and not (form := confirm_form(request.POST)).is_valid():
+            raise ValidationError(form.errors["confirm"])
+        result = service(cycle=cycle, by=request.user)
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, success(cycle, result))
+    return redirect(cycle)
+
+
+def _round_is(message):
+    return lambda cycle, _result: message % {"code": thai_digits(cycle.code)}
+
+
+@require_POST
+def cycle_open(request, pk):
+    return _cycle_step(request, pk, services.open_cycle, _round_is(_("Round %(code)s is open.")))
+
+
+@require_POST
+def cycle_close(request, pk):
+    success = _round_is(_("Round %(code)s is closed."))
+    return _cycle_step(request, pk, services.close_cycle, success, forms.CloseCycleForm)
+
+
+@require_POST
+def cycle_add_people(request, pk):
+    def success(_cycle, count):
+        return _("%(count)d people were added to the round.") % {"count": count}
+
+    return _cycle_step(request, pk, services.add_missing_assessments, success)
+
+
+@require_POST
+def cycle_reopen(request, pk):
+    success = _round_is(_("Round %(code)s is open."))
+    return _cycle_step(request, pk, services.reopen_cycle, success)

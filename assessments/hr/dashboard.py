@@ -1,0 +1,67 @@
+"""HR's round dashboard: counts per stage and division, who still has to act, reminders."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from assessments.models import Cycle, Reminder
+from assessments.selectors import dashboard
+from assessments.selectors import rating as selectors
+from assessments.services import reminders
+from competency_portal.lib.thai import thai_digits
+
+
+def round_dashboard(request):
+    """Counts per stage and division, the people still to act, reminders by email."""
+    cycle = _dashboard_cycle(request)
+    if cycle is None:
+        return render(request, "assessments/dashboard.html", {"cycle": None})
+    department = request.GET.get("department", "")
+    step = request.GET.get("step", "")
+    sort = request.GET.get("sort", "department")
+    data = dashboard.dashboard(cycle, department, step, sort)
+    if request.method == "POST":
+        report = reminders.send_reminders(cycle=cycle, to_act=data.to_act, by=request.user)
+        _report_reminders(request, report)
+        return redirect(request.get_full_path())
+    context = {
+        "cycle": cycle,
+        "data": data,
+        "cycles": Cycle.objects.exclude(status=Cycle.Status.DRAFT).order_by(
+            "-fiscal_year", "-round"
+        ),
+        "department": department,
+        "step": step,
+        "sort": sort,
+        "steps": Reminder.Step.choices,
+    }
+    return render(request, "assessments/dashboard.html", context)
+
+
+def _dashboard_cycle(request):
+    raw = request.GET.get("cycle", "")
+    if raw.isdigit():
+        return get_object_or_404(Cycle, pk=int(raw))
+    return selectors.open_cycle() or Cycle.objects.exclude(status=Cycle.Status.DRAFT).first()
+
+
+def _report_reminders(request, report):
+    if report.sent:
+        messages.success(
+            request,
+            _("Reminders sent to %(count)s people: %(names)s")
+            % {"count": thai_digits(len(report.sent)), "names": ", ".join(report.sent)},
+        )
+    if report.already_today:
+        messages.info(
+            request,
+            _("Already reminded today, not sent again: %(names)s")
+            % {"names": ", ".join(report.already_today)},
+        )
+    if report.no_email:
+        messages.warning(
+            request,
+            _("No email address, not reminded: %(names)s") % {"names": ", ".join(report.no_email)},
+        )
+    if not (report.sent or report.already_today or report.no_email):
+        messages.info(request, _("Nobody in the list to remind."))

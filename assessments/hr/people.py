@@ -1,0 +1,152 @@
+"""HR's pages for people: the list, adding and editing a person, passwords, deactivation and
+the CSV import. Each view parses input, calls assessments/services/people.py and renders."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.hr.people_forms import (
+    EmployeeForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    PasswordForm,
+    PeopleFilterForm,
+)
+from assessments.imports import staff as staff_import
+from assessments.models import Employee
+from assessments.selectors.people import people as people_query
+from assessments.services import people as staff
+
+
+def _person(pk):
+    queryset = Employee.objects.select_related("user", "supervisor", "department", "position_class")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _add_errors(form, error):
+    """Show a service's refusal on the fields it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def people_list(request):
+    filter_form = PeopleFilterForm(request.GET or None)
+    found = people_query(**filter_form.filters())
+    return render(request, "people/list.html", {"filter_form": filter_form, "people": found})
+
+
+def person_create(request):
+    form = EmployeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            employee = staff.create_employee(data=form.person_data(), by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": employee.full_name})
+            return redirect("people:list")
+    return render(request, "people/form.html", {"form": form, "employee": None})
+
+
+def person_edit(request, pk):
+    employee = _person(pk)
+    form = EmployeeForm(request.POST or None, employee=employee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff.update_employee(employee=employee, data=form.person_data(), by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+            employee = _person(pk)  # show the person as saved, not as typed
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": employee.full_name})
+            return redirect("people:list")
+    return render(request, "people/form.html", {"form": form, "employee": employee})
+
+
+def person_password(request, pk):
+    employee = _person(pk)
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff.set_password(
+                employee=employee, password=form.cleaned_data["password1"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("password1", error)
+        else:
+            messages.success(
+                request, _("The password of %(name)s was set.") % {"name": employee.full_name}
+            )
+            return redirect("people:edit", pk=employee.pk)
+    return render(request, "people/password.html", {"form": form, "employee": employee})
+
+
+@require_POST
+def person_deactivate(request, pk):
+    employee = _person(pk)
+    try:
+        staff.deactivate_employee(employee=employee, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s was deactivated and can no longer log in.") % {"name": employee.full_name},
+        )
+    return redirect("people:edit", pk=employee.pk)
+
+
+@require_POST
+def person_reactivate(request, pk):
+    employee = _person(pk)
+    try:
+        staff.reactivate_employee(employee=employee, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is active again.") % {"name": employee.full_name})
+    return redirect("people:edit", pk=employee.pk)
+
+
+def people_import(request):
+    """First POST: check the file and show what it would do. Confirm POST: import it."""
+    if request.method == "POST" and "csv_data" in request.POST:
+        return _import_confirmed(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"]
+        context.update(_checked(content))
+    return render(request, "people/import.html", context)
+
+
+def _checked(content, dry_run=True, by=None):
+    """The report of importing `content`, or its errors, for the template."""
+    try:
+        report = staff_import.import_staff(rows_or_file=content, dry_run=dry_run, by=by)
+    except staff_import.ImportErrors as errors:
+        return {"errors": errors.messages}
+    return {"report": report, "confirm_form": ImportConfirmForm.carrying(content)}
+
+
+def _import_confirmed(request):
+    confirm_form = ImportConfirmForm(request.POST)
+    if not confirm_form.is_valid():
+        context = {"form": ImportUploadForm(), "errors": confirm_form.errors["csv_data"]}
+        return render(request, "people/import.html", context)
+    content = confirm_form.cleaned_data["csv_data"]
+    result = _checked(content, dry_run=False, by=request.user)
+    if "errors" in result:
+        return render(request, "people/import.html", {"form": ImportUploadForm(), **result})
+    report = result["report"]
+    counts = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
+    message = _(
+        "Import done. People created: %(created)d, updated: %(updated)d, unchanged: %(unchanged)d."
+    )
+    messages.success(request, message % counts)
+    return redirect("people:list")

@@ -1,0 +1,90 @@
+"""HR's forms for importing paper ratings: the upload (round, file, whether to submit) and the
+confirmation that carries the checked file. Forms only parse input; assessments/ratings_import.py
+checks and writes."""
+
+import base64
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.hr.people_forms import MAX_UPLOAD_BYTES, ImportConfirmForm
+from assessments.models import Cycle
+
+
+def rounds():
+    """Rounds that have been opened (a round not opened yet has nobody to rate)."""
+    return Cycle.objects.exclude(status=Cycle.Status.DRAFT).select_related("framework")
+
+
+def default_round():
+    return rounds().filter(status=Cycle.Status.OPEN).first() or rounds().first()
+
+
+class RoundForm(forms.Form):
+    """The round whose people are listed for the blank CSV forms."""
+
+    cycle = forms.ModelChoiceField(
+        label=_("Round"),
+        queryset=Cycle.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "list_%s")  # beside the upload form's own `cycle`
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = rounds()
+        self.initial.setdefault("cycle", default_round())
+
+    def chosen(self):
+        if self.is_valid() and self.cleaned_data["cycle"] is not None:
+            return self.cleaned_data["cycle"]
+        return default_round()
+
+
+class RatingsUploadForm(forms.Form):
+    cycle = forms.ModelChoiceField(
+        label=_("Round"), queryset=Cycle.objects.none(), empty_label=None
+    )
+    file = forms.FileField(
+        label=_("Ratings file (CSV, UTF-8)"),
+        help_text=_(
+            "Columns: employee_code, role (self or supervisor), competency, level, indicator, "
+            "value."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    submit = forms.BooleanField(
+        label=_("Also submit every track that is then completely rated"),
+        required=False,
+        help_text=_("Otherwise the ratings are saved as drafts, to be submitted later."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = rounds()
+        if "cycle" not in self.initial:
+            self.initial["cycle"] = default_round()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is too large (2 MB at most)."))
+        return upload.read()
+
+
+class RatingsConfirmForm(ImportConfirmForm):
+    """The checked file (base64), its round and the submit choice, carried to the confirmation."""
+
+    cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), widget=forms.HiddenInput)
+    submit = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = rounds()
+
+    @classmethod
+    def carrying(cls, content, cycle, submit):
+        csv_data = base64.b64encode(content).decode("ascii")
+        return cls(initial={"csv_data": csv_data, "cycle": cycle.pk, "submit": submit})

@@ -1,0 +1,67 @@
+"""Every HR page's URL pattern, one list per namespace; the paths are those HR has always used.
+
+None of these lists is mounted by itself: competency_portal/urls.py wraps each in the HR gate
+(403 for anyone but HR, the login page for a visitor) and mounts it under its prefix.
+"""
+
+from django.urls import path
+
+from assessments.hr import (
+    analytics,
+    cycles,
+    dashboard,
+    exports,
+    people,
+    preview,
+    prints,
+    ratings_import,
+    workflow,
+)
+
+# under assessments/, namespace "assessments"
+assessment_patterns = [
+    path("<int:pk>/finalize/", workflow.finalize, name="finalize"),
+    path("<int:pk>/reopen/", workflow.reopen, name="reopen"),
+    path("<int:pk>/rater/", workflow.change_rater, name="change_rater"),
+    path("preview/<int:version>/", preview.framework_preview, name="preview"),
+    path("hr/dashboard/", dashboard.round_dashboard, name="dashboard"),
+    path("hr/cycles/", cycles.cycle_list, name="cycle_list"),
+    path("hr/cycles/<int:pk>/", cycles.cycle_detail, name="cycle_detail"),
+    path("hr/cycles/<int:pk>/open/", cycles.cycle_open, name="cycle_open"),
+    path("hr/cycles/<int:pk>/close/", cycles.cycle_close, name="cycle_close"),
+    path("hr/cycles/<int:pk>/reopen/", cycles.cycle_reopen, name="cycle_reopen"),
+    path("hr/cycles/<int:pk>/add-people/", cycles.cycle_add_people, name="cycle_add_people"),
+    path("hr/cycles/<int:pk>/print/", prints.print_job_create, name="print_job_create"),
+    path("hr/prints/<int:pk>/", prints.print_job_detail, name="print_job"),
+    path("hr/prints/<int:pk>/file/", prints.print_job_file, name="print_job_file"),
+]
+
+# under hr/people/, namespace "people"
+people_patterns = [
+    path("", people.people_list, name="list"),
+    path("new/", people.person_create, name="create"),
+    path("<int:pk>/edit/", people.person_edit, name="edit"),
+    path("<int:pk>/password/", people.person_password, name="password"),
+    path("<int:pk>/deactivate/", people.person_deactivate, name="deactivate"),
+    path("<int:pk>/reactivate/", people.person_reactivate, name="reactivate"),
+    path("import/", people.people_import, name="import"),
+]
+
+# under hr/ratings/, namespace "ratings_import"
+ratings_import_patterns = [
+    path("", ratings_import.upload, name="upload"),
+    path("template/<int:assessment_pk>/", ratings_import.csv_template, name="template"),
+]
+
+# under hr/exports/, namespace "exports"
+export_patterns = [
+    path("results/<int:cycle_pk>.<str:fmt>", exports.results, name="results"),
+]
+
+# under hr/analytics/, namespace "analytics" (a person's history there is not HR's only:
+# see assessments/views/history.py)
+analytics_patterns = [
+    path("", analytics.index, name="index"),
+    path("csv/<str:chart>/", analytics.csv_download, name="csv"),
+    path("trend/", analytics.trend, name="trend"),
+]

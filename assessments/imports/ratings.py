@@ -1,0 +1,430 @@
+"""Paper ratings keyed in by HR: the ratings CSV of DOMAIN.md, all rows or none.
+
+`employee_code,role,competency,level,indicator,value`: one line per behaviour indicator rated,
+on a person's self-assessment (`self`) or their supervisor's rating (`supervisor`) in one round.
+Every line is checked against the round's framework, its rating scale and the state of each
+track before anything is written. Then, in one transaction, each person's track is saved through
+services.save_ratings, so that versions, events and the audit trail are those of a rating saved
+on the rating page. Tracks are left as drafts unless `submit` asks to submit the complete ones.
+Reading and decoding the file, the line and cell messages and ImportErrors come from
+competency_portal/lib/csvfiles.py.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments import services
+from assessments.models import Assessment, Cycle, Employee, Rating, Role, Track
+from competency_portal.lib.csvfiles import (
+    ImportErrors,
+    cell_error,
+    check_header,
+    decode_text,
+    read_csv_rows,
+)
+from framework.models import Indicator, ScalePoint
+from framework.selectors import competency_tree
+
+__all__ = ["HEADER", "ImportErrors", "RatingsImportReport", "TrackPreview", "import_ratings"]
+
+HEADER = ["employee_code", "role", "competency", "level", "indicator", "value"]
+ROLES = [Role.SELF.value, Role.SUPERVISOR.value]
+
+
+@dataclass
+class TrackPreview:
+    """What the file does to one track (a person's self-assessment or their supervisor's
+    rating): ratings it holds, of which new, changed and the same as already saved; how many
+    indicators of the round stay unrated afterwards; whether it is submitted (in a dry run:
+    would be)."""
+
+    line: int
+    employee_code: str
+    full_name: str
+    role: str
+    role_label: str
+    ratings: int = 0
+    new: int = 0
+    changed: int = 0
+    same: int = 0
+    missing: int = 0
+    submitted: bool = False
+
+    @property
+    def complete(self):
+        return self.missing == 0
+
+
+@dataclass
+class RatingsImportReport:
+    cycle: Cycle
+    dry_run: bool = False
+    submit: bool = False
+    rows: list = field(default_factory=list)  # TrackPreview, in the order of the file
+    errors: list = field(default_factory=list)
+
+    @property
+    def people(self):
+        return len({row.employee_code for row in self.rows})
+
+    @property
+    def ratings(self):
+        return sum(row.ratings for row in self.rows)
+
+    @property
+    def new(self):
+        return sum(row.new for row in self.rows)
+
+    @property
+    def changed(self):
+        return sum(row.changed for row in self.rows)
+
+    @property
+    def same(self):
+        return sum(row.same for row in self.rows)
+
+    @property
+    def submitted(self):
+        return [row for row in self.rows if row.submitted]
+
+    @property
+    def incomplete(self):
+        """Tracks that stay drafts because some indicators are still unrated."""
+        return [row for row in self.rows if not row.complete]
+
+
+def import_ratings(*, rows_or_file, cycle, by, dry_run=False, submit=False):
+    """Save the ratings of the CSV into the tracks of round `cycle`, as keyed in by `by` (HR).
+
+    `rows_or_file` is the file's bytes or text (UTF-8, with or without BOM, Windows or Unix
+    line endings), an open file, a path, or a list of dicts keyed by the header's columns.
+    Every line is checked first; on any problem ImportErrors lists them all (each with its line
+    and column) and nothing changes. With `dry_run` nothing is written either: the report says
+    what would happen. With `submit`, every track of the file that is then complete is
+    submitted too; the report's `incomplete` names the others.
+    """
+    if by is None and not dry_run:
+        raise ValueError("import_ratings needs the user who keys the ratings in (`by`).")
+    with transaction.atomic():
+        # The round as it is now, held so that it cannot close halfway through
+        cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        report = RatingsImportReport(cycle=cycle, dry_run=dry_run, submit=submit)
+        rows, errors = _rows(rows_or_file)
+        groups = _Checker(cycle, errors).check(rows, report)
+        if report.errors:
+            raise ImportErrors(report.errors, report)
+        if not groups:
+            raise ImportErrors([_("No line of the file has a value: nothing to import.")], report)
+        _preview(groups, cycle, submit)
+        report.rows = [group.preview for group in groups]
+        if not dry_run:
+            _apply(groups, by, submit)
+    return report
+
+
+def csv_template(assessment, role=Role.SELF):
+    """The ratings CSV for one person's round with every indicator and no values: a form for
+    HR to key a paper form into."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    code = assessment.employee.employee_code
+    for competency in competency_tree(assessment.cycle.framework):
+        for level in competency.levels.all():
+            for indicator in level.indicators.all():
+                writer.writerow([code, role, competency.code, level.number, indicator.number, ""])
+    return out.getvalue()
+
+
+# Reading the file
+
+
+def _rows(source):
+    """[(line number, {column: stripped value})] for every non-empty line after the header,
+    and [(line number, message)] for the lines whose cells do not match the header."""
+    if isinstance(source, list | tuple):
+        if source:
+            check_header(list(source[0]), HEADER, exact=True)
+        rows, errors = [(number, _stripped(row)) for number, row in enumerate(source, start=2)], []
+    else:
+        rows, errors = read_csv_rows(decode_text(source), HEADER, exact=True)
+    if not rows and not errors:
+        raise ImportErrors([_("The file has a header row but no ratings.")])
+    return rows, errors
+
+
+def _stripped(row):
+    return {column: _cell(row.get(column)) for column in HEADER}
+
+
+def _cell(value):
+    return "" if value is None else str(value).strip()
+
+
+# Checking the rows
+
+
+@dataclass
+class _Group:
+    """The lines of one track: {indicator id: value} and, once checked, its preview."""
+
+    assessment: Assessment
+    role: str
+    values: dict
+    preview: TrackPreview
+    changes: dict = field(default_factory=dict)  # the new and changed values only
+
+
+class _Checker:
+    """Checks every line against the round, its framework and scale, and the rest of the file."""
+
+    def __init__(self, cycle, errors=()):
+        self.cycle = cycle
+        self.errors = list(errors)  # (line, message); line 0 for the file as a whole
+        framework_id = cycle.framework_id
+        indicators = Indicator.objects.filter(level__competency__framework_id=framework_id)
+        self.indicators = {
+            (code, level, number): pk
+            for code, level, number, pk in indicators.values_list(
+                "level__competency__code", "level__number", "number", "pk"
+            )
+        }
+        self.indicator_keys = {pk: key for key, pk in self.indicators.items()}
+        self.competencies = {code for code, _level, _number in self.indicators}
+        self.levels = {(code, level) for code, level, _number in self.indicators}
+        self.scale = sorted(
+            ScalePoint.objects.filter(framework_id=framework_id).values_list("value", flat=True)
+        )
+        self.assessments = {}
+        self.known_codes = set()
+        self.groups = {}  # (assessment id, role) → _Group, in the order of the file
+        self.line_of = {}  # (assessment id, role, indicator id) → first line
+
+    def error(self, line, column, message):
+        self.errors.append((line, cell_error(line, column, message)))
+
+    def check(self, rows, report):
+        self.check_round()
+        self.load_people({values["employee_code"] for _line, values in rows})
+        for line, values in rows:
+            self.check_row(line, values)
+        self.errors.sort(key=lambda error: error[0])
+        report.errors = [message for _line, message in self.errors]
+        return list(self.groups.values())
+
+    def check_round(self):
+        if self.cycle.status != Cycle.Status.OPEN:
+            message = _(
+                "Round %(code)s is not open: ratings can be imported into an open round only."
+            )
+            self.errors.append((0, message % {"code": self.cycle.code}))
+
+    def load_people(self, codes):
+        found = Assessment.objects.filter(cycle=self.cycle, employee__employee_code__in=codes)
+        self.assessments = {
+            assessment.employee.employee_code: assessment
+            for assessment in found.select_related("employee")
+        }
+        self.known_codes = set(
+            Employee.objects.filter(employee_code__in=codes).values_list("employee_code", flat=True)
+        )
+
+    def check_row(self, line, values):
+        if not values["value"]:
+            return  # a line of a template not filled in: nothing keyed in there
+        errors_before = len(self.errors)
+        for column in HEADER:
+            if not values[column]:
+                self.error(line, column, _("this column must not be empty."))
+        assessment = self.assessment(line, values["employee_code"])
+        role = self.role(line, values["role"])
+        indicator_id = self.indicator(line, values)
+        value = self.value(line, values["value"])
+        if assessment is not None and role is not None:
+            self.check_track(line, assessment, role)
+            if indicator_id is not None and self.is_duplicate(line, assessment, role, indicator_id):
+                return
+        if len(self.errors) == errors_before:
+            self.groups[(assessment.pk, role)].values[indicator_id] = value
+
+    def assessment(self, line, code):
+        if not code:
+            return None
+        assessment = self.assessments.get(code)
+        if assessment is not None:
+            return assessment
+        if code in self.known_codes:
+            message = _(
+                'The person with the employee code "%(code)s" has no assessment in round %(round)s.'
+            )
+        else:
+            message = _('Nobody has the employee code "%(code)s".')
+        self.error(line, "employee_code", message % {"code": code, "round": self.cycle.code})
+        return None
+
+    def role(self, line, role):
+        if role in ROLES:
+            return role
+        if role:
+            message = _('"%(value)s" is not a role: write self or supervisor.')
+            self.error(line, "role", message % {"value": role})
+        return None
+
+    def indicator(self, line, values):
+        """The indicator id of the competency, level and number, or None (reported)."""
+        code = values["competency"]
+        if code and code not in self.competencies:
+            message = _('No competency "%(code)s" in the framework of round %(round)s.')
+            self.error(line, "competency", message % {"code": code, "round": self.cycle.code})
+            code = None
+        level = self.number(line, "level", values["level"])
+        number = self.number(line, "indicator", values["indicator"])
+        if not code or level is None:
+            return None
+        if (code, level) not in self.levels:
+            message = _("Competency %(competency)s has no level %(level)s.")
+            self.error(line, "level", message % {"competency": code, "level": values["level"]})
+            return None
+        if number is None:
+            return None
+        indicator_id = self.indicators.get((code, level, number))
+        if indicator_id is None:
+            message = _("Level %(level)d of %(competency)s has no indicator %(number)d.")
+            self.error(
+                line, "indicator", message % {"level": level, "competency": code, "number": number}
+            )
+        return indicator_id
+
+    def number(self, line, column, raw):
+        if not raw:
+            return None
+        try:
+            number = int(raw)
+        except ValueError:
+            number = None
+        if number is None or number < 1:
+            message = _('"%(value)s" is not a whole number from 1.')
+            self.error(line, column, message % {"value": raw})
+            return None
+        return number
+
+    def value(self, line, raw):
+        if not raw:
+            return None
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value not in self.scale:
+            message = _('"%(value)s" is not a point of the rating scale: write one of %(values)s.')
+            values = ", ".join(str(point) for point in self.scale)
+            self.error(line, "value", message % {"value": raw, "values": values})
+            return None
+        return value
+
+    def check_track(self, line, assessment, role):
+        """Once per track, on its first line: it must still take ratings."""
+        key = (assessment.pk, role)
+        if key in self.groups:
+            return
+        name = assessment.employee.full_name
+        preview = TrackPreview(
+            line, assessment.employee.employee_code, name, role, Role(role).label
+        )
+        self.groups[key] = _Group(assessment, role, {}, preview)
+        if assessment.is_finalized:
+            message = _("The assessment of %(name)s has been finalised by HR; nothing can change.")
+            self.error(line, "employee_code", message % {"name": name})
+        elif assessment.track_state(role) == Track.SUBMITTED and role == Role.SELF:
+            message = _(
+                "%(name)s has already submitted the self-assessment; it can no longer be "
+                "changed unless HR reopens it."
+            )
+            self.error(line, "role", message % {"name": name})
+        elif assessment.track_state(role) == Track.SUBMITTED:
+            message = _(
+                "The supervisor's rating of %(name)s has already been submitted; it can no "
+                "longer be changed unless HR reopens it."
+            )
+            self.error(line, "role", message % {"name": name})
+
+    def is_duplicate(self, line, assessment, role, indicator_id):
+        first = self.line_of.setdefault((assessment.pk, role, indicator_id), line)
+        if first == line:
+            return False
+        message = _(
+            "Indicator %(indicator)s of %(name)s, role %(role)s, already appears on line %(line)d."
+        )
+        code, level, number = self.indicator_keys[indicator_id]
+        indicator = f"{code} {level}.{number}"
+        name = assessment.employee.full_name
+        self.error(
+            line,
+            "indicator",
+            message % {"indicator": indicator, "name": name, "role": role, "line": first},
+        )
+        return True
+
+
+def _preview(groups, cycle, submit):
+    """Count new, changed and same ratings of each track, and what stays unrated."""
+    framework_ids = set(
+        Indicator.objects.filter(level__competency__framework_id=cycle.framework_id).values_list(
+            "pk", flat=True
+        )
+    )
+    saved = {}
+    ratings = Rating.objects.filter(assessment_id__in={group.assessment.pk for group in groups})
+    for assessment_id, role, indicator_id, value in ratings.values_list(
+        "assessment_id", "role", "indicator_id", "value"
+    ):
+        saved.setdefault((assessment_id, role), {})[indicator_id] = value
+    for group in groups:
+        before = saved.get((group.assessment.pk, group.role), {})
+        preview = group.preview
+        preview.ratings = len(group.values)
+        for indicator_id, value in group.values.items():
+            if indicator_id not in before:
+                preview.new += 1
+            elif before[indicator_id] != value:
+                preview.changed += 1
+            else:
+                preview.same += 1
+        preview.missing = len(framework_ids - set(before) - set(group.values))
+        preview.submitted = submit and preview.complete
+        group.changes = {
+            indicator_id: value
+            for indicator_id, value in group.values.items()
+            if before.get(indicator_id) != value
+        }
+
+
+# Writing
+
+
+def _apply(groups, by, submit):
+    """Save each track's new and changed ratings (a track with nothing new is left alone),
+    then submit the complete ones when asked. A refusal by the services undoes everything."""
+    for group in groups:
+        try:
+            if group.changes:
+                services.save_ratings(
+                    assessment=group.assessment, role=group.role, by=by, values=group.changes
+                )
+            if submit and group.preview.complete:
+                services.submit_track(assessment=group.assessment, role=group.role, by=by)
+        except (ValidationError, services.StaleAssessment) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            preview = group.preview
+            raise ImportErrors(
+                [
+                    _("%(name)s, role %(role)s: %(message)s")
+                    % {"name": preview.full_name, "role": preview.role, "message": message}
+                    for message in messages
+                ]
+            ) from error

@@ -1,0 +1,94 @@
+"""The round dashboard for HR: where every assessment stands and who still has to act.
+
+Reads take a fixed number of queries whatever the number of people.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from assessments.models import STAGES, Assessment, Reminder, Track
+
+SORTS = {
+    "name": lambda row: (row.assessment.employee.first_name, row.assessment.employee.last_name),
+    "department": lambda row: (row.assessment.department_name, row.assessment.employee.first_name),
+    "step": lambda row: (row.step, row.assessment.department_name),
+    "actor": lambda row: (row.actor.first_name if row.actor else "", row.step),
+}
+
+
+@dataclass
+class ToAct:
+    """One step that someone still has to take on one assessment."""
+
+    assessment: Assessment
+    step: str
+    actor: object  # the Employee who must act, or None when nobody can (no rater)
+    reminded_today: bool = False
+
+    @property
+    def step_label(self):
+        return Reminder.Step(self.step).label
+
+
+@dataclass
+class Dashboard:
+    cycle: object
+    total: int
+    stages: list  # (code, label, count)
+    departments: list  # (name, {stage: count}, total)
+    to_act: list
+    department_names: list = field(default_factory=list)
+
+
+def pending_steps(assessment):
+    """(step, who must act) for what this assessment is waiting for."""
+    steps = []
+    if assessment.self_state != Track.SUBMITTED:
+        steps.append((Reminder.Step.SELF, assessment.employee))
+    if assessment.supervisor_state != Track.SUBMITTED:
+        steps.append((Reminder.Step.SUPERVISOR, assessment.supervisor))
+    elif not assessment.acknowledgement_recorded:
+        steps.append((Reminder.Step.ACKNOWLEDGE, assessment.employee))
+    elif assessment.reviewer_id and not assessment.is_reviewed:
+        steps.append((Reminder.Step.REVIEW, assessment.reviewer))
+    elif not assessment.is_finalized:
+        steps.append((Reminder.Step.FINALIZE, None))  # HR's own step: nobody to email
+    return steps
+
+
+def dashboard(cycle, department="", step="", sort="department"):
+    """Everything the dashboard shows, filtered and sorted; three queries."""
+    rows = list(
+        Assessment.objects.filter(cycle=cycle)
+        .select_related("employee", "supervisor", "reviewer")
+        .order_by("department_name", "employee__first_name")
+    )
+    reminded = set(
+        Reminder.objects.filter(cycle=cycle, sent_on=timezone.localdate()).values_list(
+            "employee_id", flat=True
+        )
+    )
+    stage_counts = Counter(a.stage for a in rows)
+    by_department = {}
+    for a in rows:
+        by_department.setdefault(a.department_name, Counter())[a.stage] += 1
+    to_act = [
+        ToAct(a, code, actor, bool(actor and actor.pk in reminded))
+        for a in rows
+        if not department or a.department_name == department
+        for code, actor in pending_steps(a)
+        if not step or code == step
+    ]
+    to_act.sort(key=SORTS.get(sort, SORTS["department"]))
+    return Dashboard(
+        cycle=cycle,
+        total=len(rows),
+        stages=[(code, label, stage_counts.get(code, 0)) for code, label in STAGES],
+        departments=[
+            (name, counts, sum(counts.values())) for name, counts in sorted(by_department.items())
+        ],
+        to_act=to_act,
+        department_names=sorted(by_department),
+    )

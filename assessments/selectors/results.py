@@ -1,0 +1,182 @@
+"""The ONE round-results loader: it reads and scores a round, a person, or any set of
+assessments, and every surface reads it (the results page, the printed forms, the results
+export, the analytics and the dashboard). Only this module and assessments/scoring.py compute
+levels, gaps, points, scores, totals and bands.
+
+Queries are fixed whatever the number of people: the assessments in one, all their ratings in
+one, the competencies, indicators and demonstrated scale points of the framework version(s) in
+three (`load_results`: five in all). The rules applied (ARCHITECTURE.md, DOMAIN.md): the
+supervisor's ratings give the result, a track gives a level only when every indicator of that
+competency is rated, the self-ratings are shown beside it, never mixed in.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from assessments import scoring
+from assessments.models import Assessment, Rating, Role
+from framework.models import Competency, Indicator, ScalePoint
+
+# The rules' constants, for the surfaces that present results (never to score with).
+LEVELS = scoring.LEVELS
+TWO_PLACES = scoring.TWO_PLACES
+BAND_LABELS = {code: label for _lowest, code, label in scoring.BANDS}
+CompetencyResult = scoring.CompetencyResult
+
+ROUND_ORDER = ("department_name", "employee__first_name", "employee__last_name", "employee__pk")
+
+
+@dataclass
+class Shape:
+    """One framework version as the scoring rules need it."""
+
+    framework: object
+    competencies: list = field(default_factory=list)
+    layout: dict = field(default_factory=dict)  # code → {level number: [indicator ids]}
+    demonstrated: set = field(default_factory=set)
+
+
+@dataclass
+class PersonResults:
+    """One assessment with its result per competency code (in the framework's order) and the
+    totals, which are None until every competency has the supervisor's level (the total and
+    band also need the work results)."""
+
+    assessment: Assessment
+    results: dict  # code → scoring.CompetencyResult
+    score: Decimal | None = None
+    weighted: Decimal | None = None
+    total: Decimal | None = None
+    band: tuple | None = None  # (code, Thai label)
+    rows: list = field(default_factory=list)  # [(block, result)] once put `beside` a sheet
+
+    @property
+    def department(self):
+        return self.assessment.department_name
+
+    @property
+    def complete(self):
+        return self.score is not None
+
+    def result(self, code):
+        return self.results.get(code)
+
+    def supervisor_level(self, code):
+        result = self.results.get(code)
+        return result.supervisor_level if result else None
+
+    def beside(self, blocks):
+        """These results with each competency's block of a rating sheet, for the pages and
+        the printed forms: `rows` becomes [(block, result)] in the sheet's order."""
+        rows = [(block, self.results[block.competency.code]) for block in blocks]
+        return replace(self, rows=rows)
+
+
+def shapes_of(frameworks):
+    """{framework id: Shape} for these versions: three queries, whatever their size."""
+    shapes = {f.pk: Shape(f) for f in frameworks if f is not None}
+    competencies = {}
+    for competency in Competency.objects.filter(framework_id__in=list(shapes)).order_by(
+        "order", "code"
+    ):
+        shapes[competency.framework_id].competencies.append(competency)
+        shapes[competency.framework_id].layout[competency.code] = {}
+        competencies[competency.pk] = competency
+    indicators = (
+        Indicator.objects.filter(level__competency__framework_id__in=list(shapes))
+        .order_by("level__number", "number")
+        .values_list("pk", "level__number", "level__competency_id")
+    )
+    for pk, number, competency_id in indicators:
+        competency = competencies[competency_id]
+        layout = shapes[competency.framework_id].layout[competency.code]
+        layout.setdefault(number, []).append(pk)
+    demonstrated = ScalePoint.objects.filter(
+        framework_id__in=list(shapes), demonstrated=True
+    ).values_list("framework_id", "value")
+    for framework_id, value in demonstrated:
+        shapes[framework_id].demonstrated.add(value)
+    return shapes
+
+
+def _marks(layout, values, demonstrated):
+    """{level: [True/False/None per indicator]} of one track, as the scoring rules want."""
+    return {
+        number: [None if values.get(pk) is None else values[pk] in demonstrated for pk in ids]
+        for number, ids in layout.items()
+    }
+
+
+def score(assessment, shape, values):
+    """PersonResults of one assessment from its ratings {role: {indicator id: value}}."""
+    share = shape.framework.required_share
+    results = {}
+    for competency in shape.competencies:
+        layout = shape.layout[competency.code]
+        results[competency.code] = scoring.competency_result(
+            competency.code,
+            assessment.expected_levels.get(competency.code, 0),
+            _marks(layout, values.get(Role.SELF, {}), shape.demonstrated),
+            _marks(layout, values.get(Role.SUPERVISOR, {}), shape.demonstrated),
+            share,
+        )
+    person = PersonResults(assessment, results)
+    if results and all(row.points is not None for row in results.values()):
+        weight = assessment.cycle.competency_weight
+        person.score = scoring.competency_score(row.points for row in results.values())
+        person.weighted = scoring.weighted_competency_score(person.score, weight)
+        person.total = scoring.weighted_total(person.score, assessment.work_results, weight)
+        person.band = scoring.band(person.total)
+    return person
+
+
+def _ratings(**where):
+    """{assessment id: {role: {indicator id: value}}} of the assessments matching `where`."""
+    values = defaultdict(lambda: {Role.SELF: {}, Role.SUPERVISOR: {}})
+    ratings = Rating.objects.filter(**{f"assessment__{key}": v for key, v in where.items()})
+    for assessment_id, indicator_id, role, value in ratings.values_list(
+        "assessment_id", "indicator_id", "role", "value"
+    ):
+        values[assessment_id][role][indicator_id] = value
+    return values
+
+
+def load_results(frameworks=None, order_by=None, **where):
+    """([PersonResults], {framework id: Shape}) of the assessments matching `where`
+    (Assessment field lookups); five queries.
+
+    `frameworks`: the versions whose competencies to load; by default those of the rounds of
+    the assessments found. `order_by`: by default round, division, name.
+    """
+    order = order_by or ("cycle__fiscal_year", "cycle__round", *ROUND_ORDER)
+    assessments = list(
+        Assessment.objects.filter(**where)
+        .select_related("cycle__framework", "employee", "position_class")
+        .order_by(*order)
+    )
+    values = _ratings(**where)
+    if frameworks is None:
+        frameworks = {a.cycle.framework for a in assessments}
+    shapes = shapes_of(frameworks)
+    people = [
+        score(a, shapes[a.cycle.framework_id], values[a.pk])
+        for a in assessments
+        if a.cycle.framework_id in shapes
+    ]
+    return people, shapes
+
+
+def round_results(cycle):
+    """Every assessment of a round with its results, by division and name; five queries (none
+    for a round not opened yet, which has no framework pinned and no assessments)."""
+    if cycle.framework_id is None:
+        return []
+    people, _shapes = load_results(frameworks=[cycle.framework], order_by=ROUND_ORDER, cycle=cycle)
+    return people
+
+
+def assessment_results(assessment):
+    """One assessment's results; five queries."""
+    people, _shapes = load_results(pk=assessment.pk)
+    return people[0]

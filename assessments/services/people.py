@@ -1,0 +1,293 @@
+"""People and their logins: HR adds, edits, deactivates and reactivates staff here.
+
+Every write is a function with keyword-only arguments that validates, runs in one transaction
+and returns what it changed. People are never deleted: they are deactivated, and so is their
+login. No supervisor chain may loop (`supervisor_loop`), whether it is built through the form
+or through a CSV import.
+"""
+
+import re
+
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.models import Department, Employee
+
+HEADER = [
+    "employee_code",
+    "title",
+    "first_name",
+    "last_name",
+    "position_title",
+    "position_class",
+    "department",
+    "supervisor_code",
+    "email",
+    "username",
+]
+# The columns that are copied to Employee fields of the same name.
+TEXT_FIELDS = ["employee_code", "title", "first_name", "last_name", "position_title", "email"]
+REQUIRED_COLUMNS = [
+    "employee_code",
+    "first_name",
+    "last_name",
+    "position_title",
+    "position_class",
+    "department",
+]
+DEPARTMENT_CODE = re.compile(r"D(\d+)")
+
+
+# ---------------------------------------------------------------- supervisors
+
+
+def supervisor_loop(person, supervisor, links):
+    """The chain [person, supervisor, …, person] that would loop back to `person` if
+    `supervisor` became their supervisor; an empty list when there is no loop.
+
+    `links` maps each person to their current supervisor (None or "" at the top). Keys may be
+    ids or employee codes, as long as `person` and `supervisor` are of the same kind.
+    """
+    chain = [person]
+    seen = {person}
+    current = supervisor
+    while current not in (None, ""):
+        chain.append(current)
+        if current == person:
+            return chain
+        if current in seen:  # an older loop higher up, not through `person`
+            return []
+        seen.add(current)
+        current = links.get(current)
+    return []
+
+
+def loop_message(chain):
+    """The reason a supervisor loop is refused, naming everyone in it."""
+    if len(chain) <= 2:
+        return _("A person cannot be their own supervisor.")
+    return _("This would make a loop of supervisors: %(chain)s. Choose another supervisor.") % {
+        "chain": " → ".join(str(link) for link in chain)
+    }
+
+
+def _supervisor_problem(employee):
+    supervisor = employee.supervisor
+    if supervisor is None:
+        return None
+    if employee.active and not supervisor.active:
+        return _("%(name)s is inactive and cannot be a supervisor.") % {"name": supervisor}
+    if employee.pk is None:
+        return None  # nobody reports to a new person yet: no loop is possible
+    links = dict(Employee.objects.values_list("pk", "supervisor_id"))
+    chain = supervisor_loop(employee.pk, supervisor.pk, links)
+    if not chain:
+        return None
+    names = Employee.objects.in_bulk(chain)
+    return loop_message([names[pk] for pk in chain])
+
+
+# ---------------------------------------------------------------- logins
+
+
+def _login(employee, username):
+    """An unsaved login for `employee`, named and addressed as they are."""
+    return get_user_model()(
+        username=username,
+        first_name=employee.first_name,
+        last_name=employee.last_name,
+        email=employee.email,
+        is_active=employee.active,
+    )
+
+
+def new_login(employee, username):
+    user = _login(employee, username)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def username_problem(username, user_id=None):
+    """Why `username` cannot be the login of the person whose login is `user_id`, or None."""
+    username_field = get_user_model()._meta.get_field("username")
+    try:
+        username_field.clean(username, None)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    others = get_user_model().objects.filter(username__iexact=username)
+    if user_id is not None:
+        others = others.exclude(pk=user_id)
+    if others.exists():
+        return _('The username "%(username)s" is already used by someone else.') % {
+            "username": username
+        }
+    return None
+
+
+def sync_login(employee, username):
+    """Keep the login's name and address those of the person; create it when asked to."""
+    user = employee.user
+    if user is None:
+        if username:
+            employee.user = new_login(employee, username)
+            employee.save(update_fields=["user"])
+        return
+    user.username = username or user.username
+    user.first_name = employee.first_name
+    user.last_name = employee.last_name
+    user.email = employee.email
+    user.save(update_fields=["username", "first_name", "last_name", "email"])
+
+
+# ---------------------------------------------------------------- departments
+
+
+def next_department_code():
+    """D001, D002, …: one more than the highest such code in use."""
+    numbers = [
+        int(match.group(1))
+        for code in Department.objects.values_list("code", flat=True)
+        if (match := DEPARTMENT_CODE.fullmatch(code))
+    ]
+    return f"D{max(numbers, default=0) + 1:03d}"
+
+
+def department_named(name):
+    """The department of that name, created (with the next free code) if new."""
+    name = name.strip()
+    department = Department.objects.filter(name_th=name).first()
+    if department is None:
+        department = Department.objects.create(code=next_department_code(), name_th=name)
+    return department
+
+
+# ---------------------------------------------------------------- people
+
+
+def fill_employee(employee, data):
+    for name in TEXT_FIELDS:
+        if name in data:
+            setattr(employee, name, (data[name] or "").strip())
+    if "position_class" in data:
+        employee.position_class = data["position_class"]
+    if "department" in data:
+        department = data["department"]
+        is_name = isinstance(department, str)
+        employee.department = department_named(department) if is_name else department
+    if "supervisor" in data:
+        employee.supervisor = data["supervisor"]
+
+
+def _validate(employee, *, username):
+    errors = {}
+    try:
+        employee.full_clean(exclude=["user"], validate_constraints=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if username:
+        problem = username_problem(username, employee.user_id)
+        if problem:
+            errors["username"] = [problem]
+    problem = _supervisor_problem(employee)
+    if problem:
+        errors["supervisor"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_employee(*, data, by=None):
+    """A new, active person with a login that has no password yet.
+
+    `data` holds the Employee fields; `department` may be a Department or the name of a new
+    one; `username` is the login's name (empty: the employee code in small letters).
+    """
+    employee = Employee(active=True)
+    fill_employee(employee, data)
+    username = (data.get("username") or "").strip() or employee.employee_code.lower()
+    _validate(employee, username=username)
+    employee.user = new_login(employee, username)
+    employee.save()
+    return employee
+
+
+@transaction.atomic
+def update_employee(*, employee, data, by=None):
+    """Change a person's details. A non-empty `username` renames the login, or creates one
+    when the person has none yet."""
+    fill_employee(employee, data)
+    username = (data.get("username") or "").strip()
+    _validate(employee, username=username)
+    employee.save()
+    sync_login(employee, username)
+    return employee
+
+
+@transaction.atomic
+def set_password(*, employee, password, by=None):
+    """HR sets a person's password, checked by Django's password validators. A person without
+    a login gets one named after their employee code."""
+    user = employee.user
+    if user is None:
+        username = employee.employee_code.lower()
+        problem = username_problem(username)
+        if problem:
+            raise ValidationError(problem)
+        user = _login(employee, username)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.is_active = employee.active
+    user.save()
+    if employee.user_id is None:
+        employee.user = user
+        employee.save(update_fields=["user"])
+    return employee
+
+
+def _set_active(employee, active):
+    employee.active = active
+    employee.save(update_fields=["active"])
+    if employee.user is not None:
+        employee.user.is_active = active
+        employee.user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def deactivate_employee(*, employee, by=None):
+    """A person who has left: kept with their results, but can no longer log in.
+
+    Refused while they still supervise active people: HR assigns those another supervisor
+    first, so that nobody is left to be rated by someone who is gone.
+    """
+    if by is not None and employee.user_id == by.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    subordinates = list(employee.subordinates.filter(active=True))
+    if subordinates:
+        raise ValidationError(
+            _(
+                "%(name)s still supervises %(people)s. "
+                "Assign them another supervisor first, then deactivate."
+            )
+            % {"name": employee.full_name, "people": ", ".join(map(str, subordinates))}
+        )
+    _set_active(employee, False)
+    return employee
+
+
+@transaction.atomic
+def reactivate_employee(*, employee, by=None):
+    """A person who is back: active again, and their login too."""
+    supervisor = employee.supervisor
+    if supervisor is not None and not supervisor.active:
+        raise ValidationError(
+            _(
+                "%(name)s, the supervisor of this person, is inactive. "
+                "Choose another supervisor first, then reactivate."
+            )
+            % {"name": supervisor}
+        )
+    _set_active(employee, True)
+    return employee

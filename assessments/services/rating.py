@@ -1,0 +1,218 @@
+"""Writes of ratings, comments and work results, and submitting a track, each in one
+transaction."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    Assessment,
+    AssessmentEvent,
+    CompetencyComment,
+    Cycle,
+    Rating,
+    Role,
+    Track,
+)
+from assessments.services.base import (
+    IncompleteRatings,
+    WorkflowError,
+    bump_version,
+    record_event,
+)
+from framework.models import Indicator, ScalePoint
+
+
+def _require_open_track(assessment, role):
+    if assessment.cycle.status != Cycle.Status.OPEN:
+        raise WorkflowError(_("This round is not open; ratings can no longer be changed."))
+    if assessment.is_finalized:
+        raise WorkflowError(_("This assessment has been finalised by HR."))
+    if assessment.track_state(role) == Track.SUBMITTED:
+        raise WorkflowError(_("These ratings have been submitted and can no longer be changed."))
+
+
+def _check_ratings(assessment, values):
+    """Every indicator must belong to the round's framework and every value to its scale."""
+    framework_id = assessment.cycle.framework_id
+    known = set(
+        Indicator.objects.filter(
+            level__competency__framework_id=framework_id, pk__in=list(values)
+        ).values_list("pk", flat=True)
+    )
+    scale = set(
+        ScalePoint.objects.filter(framework_id=framework_id).values_list("value", flat=True)
+    )
+    errors = []
+    for indicator_id, value in values.items():
+        if indicator_id not in known:
+            message = _("Indicator %(id)s is not part of this round's framework.")
+            errors.append(message % {"id": indicator_id})
+        elif value is not None and value not in scale:
+            errors.append(_("%(value)s is not a point of the rating scale.") % {"value": value})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_comments(assessment, comments):
+    framework_id = assessment.cycle.framework_id
+    known = set(
+        assessment.cycle.framework.competencies.filter(pk__in=list(comments)).values_list(
+            "pk", flat=True
+        )
+    )
+    unknown = [pk for pk in comments if pk not in known or framework_id is None]
+    if unknown:
+        raise ValidationError(_("A comment names a competency that is not in this round."))
+
+
+def parse_work_results(raw):
+    """'85.5' → Decimal('85.50'); '' → None; anything outside 0–100 is refused."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(_("Work results must be a number from 0 to 100.")) from None
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise ValidationError(_("Work results must be a number from 0 to 100."))
+    return value.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def save_ratings(
+    *, assessment, role, by, values, comments=None, work_results=..., expected_version=None
+):
+    """Save a draft of one track: ratings {indicator id: value or None}, comments {competency
+    id: text}, and (supervisor only) the work-results percentage. Partial is fine."""
+    assessment = Assessment.objects.select_related("cycle__framework").get(pk=assessment.pk)
+    _require_open_track(assessment, role)
+    comments = comments or {}
+    _check_ratings(assessment, values)
+    _check_comments(assessment, comments)
+    changes = {}
+    if role == Role.SUPERVISOR and work_results is not ...:
+        changes["work_results"] = work_results
+    before = assessment.track_state(role)
+    if before == Track.NOT_STARTED:
+        changes[f"{role}_state"] = Track.IN_PROGRESS
+    bump_version(assessment, expected_version, **changes)
+    _write_ratings(assessment, role, by, values)
+    _write_comments(assessment, role, by, comments)
+    record_event(
+        assessment,
+        by,
+        AssessmentEvent.Action.SAVED,
+        role,
+        before,
+        assessment.track_state(role),
+        _("%(count)d ratings saved") % {"count": sum(v is not None for v in values.values())},
+    )
+    return assessment
+
+
+def _write_ratings(assessment, role, by, values):
+    now = timezone.now()
+    existing = {
+        r.indicator_id: r
+        for r in Rating.objects.filter(assessment=assessment, role=role, indicator_id__in=values)
+    }
+    to_create, to_update, to_delete = [], [], []
+    for indicator_id, value in values.items():
+        rating = existing.get(indicator_id)
+        if value is None:
+            if rating:
+                to_delete.append(rating.pk)
+        elif rating is None:
+            to_create.append(
+                Rating(
+                    assessment=assessment,
+                    indicator_id=indicator_id,
+                    role=role,
+                    value=value,
+                    rated_by=by,
+                    rated_at=now,
+                )
+            )
+        elif rating.value != value:
+            rating.value, rating.rated_by, rating.rated_at = value, by, now
+            to_update.append(rating)
+    Rating.objects.bulk_create(to_create)
+    Rating.objects.bulk_update(to_update, ["value", "rated_by", "rated_at"])
+    Rating.objects.filter(pk__in=to_delete).delete()
+
+
+def _write_comments(assessment, role, by, comments):
+    if not comments:
+        return
+    now = timezone.now()
+    existing = {
+        c.competency_id: c
+        for c in CompetencyComment.objects.filter(
+            assessment=assessment, role=role, competency_id__in=comments
+        )
+    }
+    to_create, to_update = [], []
+    for competency_id, text in comments.items():
+        text = (text or "").strip()
+        comment = existing.get(competency_id)
+        if comment is None and text:
+            to_create.append(
+                CompetencyComment(
+                    assessment=assessment,
+                    competency_id=competency_id,
+                    role=role,
+                    text=text,
+                    written_by=by,
+                    written_at=now,
+                )
+            )
+        elif comment is not None and comment.text != text:
+            comment.text, comment.written_by, comment.written_at = text, by, now
+            to_update.append(comment)
+    CompetencyComment.objects.bulk_create(to_create)
+    CompetencyComment.objects.bulk_update(to_update, ["text", "written_by", "written_at"])
+
+
+def missing_indicators(assessment, role):
+    """Indicators of the round's framework that this track has not rated yet, in order."""
+    rated = Rating.objects.filter(assessment=assessment, role=role).values("indicator_id")
+    return list(
+        Indicator.objects.filter(level__competency__framework_id=assessment.cycle.framework_id)
+        .exclude(pk__in=rated)
+        .select_related("level__competency")
+        .order_by("level__competency__order", "level__number", "number")
+    )
+
+
+@transaction.atomic
+def submit_track(*, assessment, role, by, expected_version=None):
+    """Submit one track; every indicator must be rated. Afterwards it is read-only."""
+    assessment = Assessment.objects.select_related("cycle").get(pk=assessment.pk)
+    _require_open_track(assessment, role)
+    missing = missing_indicators(assessment, role)
+    if missing:
+        raise IncompleteRatings(missing)
+    before = assessment.track_state(role)
+    bump_version(
+        assessment,
+        expected_version,
+        **{f"{role}_state": Track.SUBMITTED, f"{role}_submitted_at": timezone.now()},
+    )
+    record_event(assessment, by, AssessmentEvent.Action.SUBMITTED, role, before, Track.SUBMITTED)
+    return assessment
+
+
+def submit_self_assessment(*, assessment, by, expected_version=None):
+    return submit_track(
+        assessment=assessment, role=Role.SELF, by=by, expected_version=expected_version
+    )
+
+
+def submit_supervisor_rating(*, assessment, by, expected_version=None):
+    return submit_track(
+        assessment=assessment, role=Role.SUPERVISOR, by=by, expected_version=expected_version
+    )

@@ -1,0 +1,1 @@
+"""Pages of staff and supervisors: rating, results and the steps on them, home, printed forms."""

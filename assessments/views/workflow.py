@@ -1,0 +1,102 @@
+"""The results page and the steps staff take on it: acknowledge, record a refusal, review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import forms, permissions, services
+from assessments.models import Role
+from assessments.reports.context import development_plan
+from assessments.selectors import rating as selectors
+from assessments.selectors.results import assessment_results
+from assessments.views.common import assessment_for, flash_errors
+
+
+@login_required
+def results(request, pk):
+    assessment = assessment_for(request.user, pk)
+    sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
+    results = assessment_results(assessment).beside(sheet.blocks)
+    user = request.user
+    context = {
+        "assessment": assessment,
+        "sheet": sheet,
+        "results": results,
+        "plan": development_plan(sheet, results),
+        "events": assessment.events.select_related("actor").order_by("at", "pk"),
+        "can_acknowledge": permissions.can_rate_self(user, assessment),
+        "can_record_refusal": permissions.can_rate_as_supervisor(user, assessment),
+        "can_review": permissions.can_review(user, assessment),
+        "can_manage": permissions.can_manage(user),
+        "finalize_blockers": services.finalize_blockers(assessment),
+        "steps": services.allowed_steps(assessment, user),
+        "refusal_form": forms.RefusalForm(),
+        "review_form": forms.ReviewForm(),
+        "reopen_form": forms.ReopenForm(),
+        "rater_form": forms.RaterForm(
+            initial={"supervisor": assessment.supervisor_id}, exclude=assessment.employee_id
+        ),
+    }
+    return render(request, "assessments/results.html", context)
+
+
+def workflow_step(request, pk, allowed, service, success, form_class=None):
+    """Run one workflow service for a POST and come back to the results page.
+
+    The form's fields are the service's keyword arguments (witness, opinion, reason, …).
+    """
+    assessment = assessment_for(request.user, pk, allowed)
+    form = form_class(request.POST) if form_class else None
+    try:
+        if form is not None and not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        service(
+            assessment=assessment,
+            by=request.user,
+            expected_version=_version(request),
+            **(form.cleaned_data if form is not None else {}),
+        )
+    except services.StaleAssessment as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("assessments:results", pk=pk)
+
+
+def _version(request):
+    try:
+        return forms.parse_version(request.POST)
+    except ValidationError:
+        return None
+
+
+@login_required
+@require_POST
+def acknowledge(request, pk):
+    success = _("You have acknowledged the results.")
+    return workflow_step(request, pk, permissions.can_rate_self, services.acknowledge, success)
+
+
+@login_required
+@require_POST
+def record_refusal(request, pk):
+    allowed = permissions.can_rate_as_supervisor
+    success = _("The refusal was recorded.")
+    return workflow_step(request, pk, allowed, services.record_refusal, success, forms.RefusalForm)
+
+
+@login_required
+@require_POST
+def review(request, pk):
+    success = _("Your opinion was saved.")
+    return workflow_step(request, pk, _reviewer_or_hr, services.review, success, forms.ReviewForm)
+
+
+def _reviewer_or_hr(user, assessment):
+    """The next-level supervisor, or HR keying in an opinion given on the paper form."""
+    return permissions.can_review(user, assessment) or permissions.can_manage(user)

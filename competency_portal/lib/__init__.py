@@ -1,0 +1,1 @@
+"""Helpers shared by both apps: Thai presentation, CSV in and out, downloads, logging."""

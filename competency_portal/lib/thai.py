@@ -1,0 +1,59 @@
+"""Thai presentation: Thai digits, Buddhist Era dates and the display width of Thai text."""
+
+import datetime
+import unicodedata
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import get_language
+
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+BE_OFFSET = 543
+THAI_MONTHS = [
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+]
+
+
+def thai_digits(value, enabled=None):
+    """'12' → '๑๒' on Thai pages (unless PORTAL_THAI_DIGITS is off or `enabled` says no)."""
+    if value is None:
+        return ""
+    if enabled is None:
+        enabled = settings.PORTAL_THAI_DIGITS and (get_language() or "th").startswith("th")
+    text = str(value)
+    return text.translate(THAI_DIGITS) if enabled else text
+
+
+def be_date(value, with_digits=None):
+    """A date in the Thai style: '24 พฤศจิกายน 2569' (Buddhist Era year)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    text = f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + BE_OFFSET}"
+    return thai_digits(text, with_digits)
+
+
+def be_year(value):
+    """Christian Era year (or date) → Buddhist Era year."""
+    year = value.year if hasattr(value, "year") else int(value)
+    return year + BE_OFFSET
+
+
+def display_width(value):
+    """Columns a text takes on screen: Thai vowel and tone marks above or below take none."""
+    if value is None:
+        return 0
+    return sum(1 for char in str(value) if unicodedata.category(char) not in ("Mn", "Me"))
