@@ -1,3 +1,5 @@
+"""The assessments app; after migrating, it makes sure the `hr` group exists."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _

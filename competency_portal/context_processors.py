@@ -1,3 +1,5 @@
+"""Values every page's layout needs: the organisation and whether the user is HR."""
+
 from django.conf import settings
 
 from framework.permissions import is_hr

@@ -1,3 +1,5 @@
+"""WSGI entry point of the portal (gunicorn competency_portal.wsgi)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

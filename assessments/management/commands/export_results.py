@@ -1,3 +1,5 @@
+"""`export_results --cycle CODE [--format csv|xlsx] [-o FILE]`: a round's results."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,3 +1,5 @@
+"""`import_ratings FILE --cycle CODE`: ratings keyed in from paper forms, all rows or none."""
+
 from pathlib import Path
 
 from django.contrib.auth import get_user_model

@@ -1,3 +1,5 @@
+"""`import_staff FILE [--dry-run]`: create or update people from the staff CSV, all rows or none."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,3 +1,6 @@
+"""`open_cycle --code 2569-1 --fiscal-year 2569 --round 1 [--framework-version N]`: create (if
+new) and open a round."""
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction

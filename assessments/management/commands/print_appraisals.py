@@ -1,3 +1,5 @@
+"""`print_appraisals --cycle CODE [--department NAME] [--employee CODE] -o FILE.pdf`."""
+
 import sys
 from pathlib import Path
 

@@ -1,3 +1,5 @@
+"""`sample_pdf`: a demo person's form and a blank paper form, for a reviewer to open."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,3 +1,5 @@
+"""`seed_demo [--if-empty]`: the demo organisation (development only)."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
