@@ -152,6 +152,17 @@ class Cycle(models.Model):
                 condition=Q(status="draft") | Q(framework__isnull=False),
                 name="cycle_opened_with_framework",
             ),
+            # One round open at a time, whoever writes (two HR officers opening two rounds at
+            # once, a script). Global: an installation serves one organisation
+            # (PORTAL_ORGANISATION) and Cycle has no organisation of its own.
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="open"),
+                name="one_open_cycle",
+                violation_error_message=_(
+                    "Another round is open; close it before opening this one."
+                ),
+            ),
         ]
 
     def __str__(self):

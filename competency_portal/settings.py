@@ -4,6 +4,7 @@ DJANGO_DEBUG       1 for development (off unless set)
 DJANGO_SECRET_KEY  required when not in debug
 DATABASE_URL       default: SQLite under var/ (refused outside debug)
 DJANGO_ALLOWED_HOSTS  comma-separated host names
+DJANGO_LOG_LEVEL   DEBUG, INFO (default), WARNING, ERROR or CRITICAL
 """
 
 import os
@@ -12,6 +13,9 @@ from pathlib import Path
 import dj_database_url
 import fontpkg_sarabun
 from django.core.exceptions import ImproperlyConfigured
+
+from competency_portal.lib.log import LEVELS as LOG_LEVELS
+from competency_portal.lib.log import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,6 +31,18 @@ def env_bool(name, default=False):
     if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be 0 or 1, not {raw!r}")
+
+
+def env_log_level(name, default="INFO"):
+    """Read a logging level name (DEBUG, INFO, WARNING, ERROR, CRITICAL; any case); anything
+    else is an error."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().upper()
+    if value not in LOG_LEVELS:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(LOG_LEVELS)}, not {raw!r}")
+    return value
 
 
 def env_list(name, default):
@@ -191,9 +207,6 @@ PORTAL_ORGANISATION = os.environ.get("PORTAL_ORGANISATION", "องค์กา�
 # Numbers in Thai digits (๑ ๒ ๓) where the framework shows them; 0 switches to Arabic digits.
 PORTAL_THAI_DIGITS = env_bool("PORTAL_THAI_DIGITS", True)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# Logs go to the console (stderr): the root, Django's and the portal's loggers at this level.
+LOG_LEVEL = env_log_level("DJANGO_LOG_LEVEL")
+LOGGING = logging_config(LOG_LEVEL)

@@ -63,5 +63,11 @@ def _report_reminders(request, report):
             request,
             _("No email address, not reminded: %(names)s") % {"names": ", ".join(report.no_email)},
         )
-    if not (report.sent or report.already_today or report.no_email):
+    if report.not_sent:
+        messages.error(
+            request,
+            _("The mail server did not take these reminders; try again later: %(names)s")
+            % {"names": ", ".join(report.not_sent)},
+        )
+    if not (report.sent or report.already_today or report.no_email or report.not_sent):
         messages.info(request, _("Nobody in the list to remind."))

@@ -6,6 +6,7 @@ threads. A form that fails is reported by name; the others are still printed.
 """
 
 import io
+import logging
 import multiprocessing
 import os
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from assessments.models import Assessment
 from assessments.reports import context
 from assessments.reports import workers as workers_module
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,7 +45,12 @@ def _htmls(assessments, failed):
         name = assessment.employee.full_name
         try:
             yield name, context.person_form_html(assessment)
-        except Exception as error:
+        except Exception as error:  # one bad form must not stop the batch
+            logger.exception(
+                "The form of %s (assessment %s) could not be built; the batch goes on",
+                name,
+                assessment.pk,
+            )
             failed.append((name, f"{type(error).__name__}: {error}"))
 
 

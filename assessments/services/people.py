@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments.models import Department, Employee
+from assessments.models import Assessment, Cycle, Department, Employee
 
 HEADER = [
     "employee_code",
@@ -255,6 +255,19 @@ def _set_active(employee, active):
         employee.user.save(update_fields=["is_active"])
 
 
+def still_to_rate(employee):
+    """Names of the people this person rates in an open round, not finalised yet: the rater
+    named when the round opened (or by HR since), whoever their supervisor is today."""
+    rows = (
+        Assessment.objects.filter(
+            supervisor=employee, cycle__status=Cycle.Status.OPEN, finalized_at__isnull=True
+        )
+        .select_related("employee")
+        .order_by("employee__first_name", "employee__last_name")
+    )
+    return [str(row.employee) for row in rows]
+
+
 @transaction.atomic
 def deactivate_employee(*, employee, by=None):
     """A person who has left: kept with their results, but can no longer log in.
@@ -264,6 +277,9 @@ def deactivate_employee(*, employee, by=None):
     """
     if by is not None and employee.user_id == by.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
+    # Locked, so that a change of rater naming this person waits for this to finish (or the
+    # other way round) and sees the person as they are (assessments/services/workflow.py).
+    Employee.objects.select_for_update().only("pk").get(pk=employee.pk)
     subordinates = list(employee.subordinates.filter(active=True))
     if subordinates:
         raise ValidationError(
@@ -272,6 +288,15 @@ def deactivate_employee(*, employee, by=None):
                 "Assign them another supervisor first, then deactivate."
             )
             % {"name": employee.full_name, "people": ", ".join(map(str, subordinates))}
+        )
+    rated = still_to_rate(employee)
+    if rated:
+        raise ValidationError(
+            _(
+                "%(name)s is still the rater of %(people)s in an open round. "
+                "Change the rater of those assessments first, then deactivate."
+            )
+            % {"name": employee.full_name, "people": ", ".join(rated)}
         )
     _set_active(employee, False)
     return employee

@@ -1,5 +1,7 @@
 """Batch printing for HR: a PrintJob is asked for here and carried out by a background task."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -9,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import PrintJob
 from assessments.reports.batch import assessments_to_print, print_forms
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -40,6 +44,8 @@ def run_print_job(job_id):
     try:
         result = print_forms(assessments, settings.PRINT_WORKERS or None, progress)
     except Exception as error:
+        # The job page shows the one line below; the traceback is in the log.
+        logger.exception("Batch print %s of round %s failed", job.pk, job.cycle.code)
         PrintJob.objects.filter(pk=job.pk).update(
             status=PrintJob.Status.FAILED,
             error=f"{type(error).__name__}: {error}",
@@ -54,4 +60,11 @@ def run_print_job(job_id):
     if result.pdf:
         job.file.save(job.file_name(), ContentFile(result.pdf), save=False)
     job.save()
+    logger.info(
+        "Batch print %s of round %s: %d forms printed, %d failed",
+        job.pk,
+        job.cycle.code,
+        len(result.printed),
+        len(result.failed),
+    )
     return job

@@ -1,6 +1,8 @@
 """Reminders by email: each person who still has to act on a round gets one message listing
-their steps, at most once a day."""
+their steps, at most once a day. A message the mail server does not take is logged, its record
+removed (so that HR may send it again the same day) and named in the report."""
 
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -14,12 +16,15 @@ from assessments.models import Reminder
 from assessments.selectors.dashboard import dashboard
 from competency_portal.lib.thai import be_date, thai_digits
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class ReminderReport:
     sent: list = field(default_factory=list)  # names
     already_today: list = field(default_factory=list)
     no_email: list = field(default_factory=list)
+    not_sent: list = field(default_factory=list)  # the mail server did not take them
 
 
 def send_reminders(*, cycle, to_act, by):
@@ -46,21 +51,21 @@ def send_reminders(*, cycle, to_act, by):
         else:
             messages.append((person, rows, _reminder_email(person, rows, cycle)))
     with transaction.atomic():
-        emails = [
-            email
+        recorded = [
+            (person, reminder, email)
             for person, rows, email in messages
-            if _record_reminder(cycle, person, rows, by, today, report)
+            if (reminder := _record_reminder(cycle, person, rows, by, today, report))
         ]
         # Mail leaves only once the reminders are recorded.
-        transaction.on_commit(lambda: get_connection().send_messages(emails))
+        transaction.on_commit(lambda: _send(recorded, report))
     return report
 
 
 def _record_reminder(cycle, person, rows, by, today, report):
-    """True when this person's reminder is recorded now (and may be sent)."""
+    """This person's reminder, recorded now (and to be sent), or None."""
     try:
         with transaction.atomic():
-            Reminder.objects.create(
+            reminder = Reminder.objects.create(
                 cycle=cycle,
                 employee=person,
                 sent_on=today,
@@ -69,9 +74,39 @@ def _record_reminder(cycle, person, rows, by, today, report):
             )
     except IntegrityError:  # someone else reminded this person a moment ago
         report.already_today.append(person.full_name)
-        return False
+        return None
     report.sent.append(person.full_name)
-    return True
+    return reminder
+
+
+def _send(recorded, report):
+    """Send each recorded reminder over one connection. What the mail server does not take is
+    logged with its traceback, its record removed, and moved from `sent` to `not_sent`."""
+    if not recorded:
+        return
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:
+        logger.exception("Cannot reach the mail server: %d reminders not sent", len(recorded))
+        for person, reminder, _email in recorded:
+            _not_sent(person, reminder, report)
+        return
+    try:
+        for person, reminder, email in recorded:
+            try:
+                connection.send_messages([email])
+            except Exception:
+                logger.exception("The reminder to %s was not sent", person.employee_code)
+                _not_sent(person, reminder, report)
+    finally:
+        connection.close()
+
+
+def _not_sent(person, reminder, report):
+    Reminder.objects.filter(pk=reminder.pk).delete()
+    report.sent.remove(person.full_name)
+    report.not_sent.append(person.full_name)
 
 
 def _reminder_email(person, rows, cycle):

@@ -4,8 +4,9 @@ close and reopen. Each in one transaction."""
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,10 @@ from assessments.services.base import (
     WorkflowError,
 )
 from framework.models import ExpectedLevel, Framework
+
+
+def _another_round_open():
+    return WorkflowError(_("Another round is open; close it before opening this one."))
 
 
 def round_dates(fiscal_year, round_number):
@@ -56,7 +61,9 @@ def create_cycle(*, code, fiscal_year, round_number, competency_weight=Decimal("
 
 
 def framework_to_pin(version=None, organisation=None):
-    """The published version, or the given one (published or retired, never a draft)."""
+    """The published version, or the given one (published or retired, never a draft), of the
+    organisation (this installation's, PORTAL_ORGANISATION, by default): version numbers are
+    counted per organisation, so another organisation's version N is never pinned."""
     from framework.selectors import published_framework
 
     if version is None:
@@ -64,7 +71,8 @@ def framework_to_pin(version=None, organisation=None):
         if framework is None:
             raise ValidationError(_("No framework version is published yet."))
         return framework
-    framework = Framework.objects.filter(version=version).first()
+    organisation = organisation or settings.PORTAL_ORGANISATION
+    framework = Framework.objects.filter(organisation=organisation, version=version).first()
     if framework is None:
         raise ValidationError(_("Framework version %(v)s does not exist.") % {"v": version})
     if framework.status == Framework.Status.DRAFT:
@@ -81,14 +89,14 @@ def open_cycle(*, cycle, by=None, framework=None):
     if cycle.status != Cycle.Status.DRAFT:
         raise WorkflowError(_("Round %(code)s has already been opened.") % {"code": cycle.code})
     if Cycle.objects.filter(status=Cycle.Status.OPEN).exclude(pk=cycle.pk).exists():
-        raise WorkflowError(_("Another round is open; close it before opening this one."))
+        raise _another_round_open()
     framework = framework or framework_to_pin()
     if framework.status == Framework.Status.DRAFT:
         raise WorkflowError(_("A draft framework cannot be used for a round."))
     cycle.framework = framework
     cycle.status = Cycle.Status.OPEN
     cycle.opened_at = timezone.now()
-    cycle.save()
+    _save_as_the_open_round(cycle)
     assessments = Assessment.objects.bulk_create(_new_assessments(cycle, framework))
     AssessmentEvent.objects.bulk_create(
         AssessmentEvent(assessment=a, actor=by, action=AssessmentEvent.Action.OPENED)
@@ -164,8 +172,21 @@ def reopen_cycle(*, cycle, by=None):
     if cycle.status != Cycle.Status.CLOSED:
         raise WorkflowError(_("Only a closed round can be reopened."))
     if Cycle.objects.filter(status=Cycle.Status.OPEN).exists():
-        raise WorkflowError(_("Another round is open; close it before opening this one."))
+        raise _another_round_open()
     cycle.status = Cycle.Status.OPEN
     cycle.closed_at = None
-    cycle.save()
+    _save_as_the_open_round(cycle)
     return cycle
+
+
+def _save_as_the_open_round(cycle):
+    """Save a round being opened. The check above reads before this writes: a round opened
+    by someone else in between is refused by the database (constraint `one_open_cycle`), and
+    the caller gets the same message as from the check, not an IntegrityError."""
+    try:
+        with transaction.atomic():
+            cycle.save()
+    except IntegrityError as error:
+        if "one_open_cycle" not in str(error) and "assessments_cycle.status" not in str(error):
+            raise
+        raise _another_round_open() from error

@@ -11,6 +11,7 @@ from assessments.models import (
     Assessment,
     AssessmentEvent,
     Cycle,
+    Employee,
     Track,
 )
 from assessments.services.base import (
@@ -116,12 +117,16 @@ def change_rater(*, assessment, by, supervisor, expected_version=None):
     if supervisor is not None:
         if supervisor.pk == assessment.employee_id:
             raise ValidationError(_("A person cannot be their own supervisor."))
+        # As the database has it now, locked: the caller's copy may predate a deactivation
+        # (a choice offered on a page, then the person deactivated before HR saved).
+        supervisor = Employee.objects.select_for_update().get(pk=supervisor.pk)
         if not supervisor.active:
             raise ValidationError(
                 _("%(name)s is inactive and cannot be a supervisor.")
                 % {"name": supervisor.full_name}
             )
-    reviewer = supervisor.supervisor if supervisor and supervisor.supervisor_id else None
+    above = supervisor.supervisor if supervisor and supervisor.supervisor_id else None
+    reviewer = above if above is not None and above.active else None
     before = assessment.supervisor.full_name if assessment.supervisor else "–"
     bump_version(assessment, expected_version, supervisor=supervisor, reviewer=reviewer)
     after = supervisor.full_name if supervisor else "–"
