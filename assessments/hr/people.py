@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.hr.import_flow import ImportFlow
 from assessments.hr.people_forms import (
     EmployeeForm,
     ImportConfirmForm,
@@ -113,40 +114,23 @@ def person_reactivate(request, pk):
     return redirect("people:edit", pk=employee.pk)
 
 
-def people_import(request):
-    """First POST: check the file and show what it would do. Confirm POST: import it."""
-    if request.method == "POST" and "csv_data" in request.POST:
-        return _import_confirmed(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        content = form.cleaned_data["file"]
-        context.update(_checked(content))
-    return render(request, "people/import.html", context)
-
-
-def _checked(content, dry_run=True, by=None):
-    """The report of importing `content`, or its errors, for the template."""
-    try:
-        report = staff_import.import_staff(rows_or_file=content, dry_run=dry_run, by=by)
-    except staff_import.ImportErrors as errors:
-        return {"errors": errors.messages}
-    return {"report": report, "confirm_form": ImportConfirmForm.carrying(content)}
-
-
-def _import_confirmed(request):
-    confirm_form = ImportConfirmForm(request.POST)
-    if not confirm_form.is_valid():
-        context = {"form": ImportUploadForm(), "errors": confirm_form.errors["csv_data"]}
-        return render(request, "people/import.html", context)
-    content = confirm_form.cleaned_data["csv_data"]
-    result = _checked(content, dry_run=False, by=request.user)
-    if "errors" in result:
-        return render(request, "people/import.html", {"form": ImportUploadForm(), **result})
-    report = result["report"]
+def _import_done(request, report):
     counts = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
     message = _(
         "Import done. People created: %(created)d, updated: %(updated)d, unchanged: %(unchanged)d."
     )
     messages.success(request, message % counts)
     return redirect("people:list")
+
+
+people_import = ImportFlow(
+    template="people/import.html",
+    upload_form=lambda request: ImportUploadForm(request.POST or None, request.FILES or None),
+    confirm_form=ImportConfirmForm,
+    check=lambda content, _choices, *, dry_run, by: staff_import.import_staff(
+        rows_or_file=content, dry_run=dry_run, by=by
+    ),
+    carry=lambda content, _choices: ImportConfirmForm.carrying(content),
+    done=_import_done,
+    blank_form=lambda _choices: ImportUploadForm(),
+)
