@@ -1,35 +1,91 @@
 """The shared test cast and data.
 
+The seed framework (fixtures/, as `manage.py load_framework` loads it) is loaded once per test
+session, into the test database just after it is created (`django_db_setup`): every test's
+rollback keeps it. A transactional test (`transaction=True`, `live_server`: the browser tests)
+ends with a flush, which empties every table; pytest-django runs those tests after all the
+others, and `seed_framework` loads the framework again when it is missing.
+
 Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
 such a thread unless told that this is intended.
 """
 
 import os
+from contextlib import contextmanager
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
-from framework.models import Framework
+from framework.models import Framework, PositionClass
+from tests.factories import UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PASSWORD = "a-long-test-password-2569"
 
-
-@pytest.fixture
-def seed_framework(db):
-    """The seed framework, version 1, published, loaded as `load_framework` does."""
+def load_seed_framework():
+    """`manage.py load_framework` (which leaves every existing row as it is)."""
     call_command("load_framework", stdout=StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as pytest-django creates it, with the seed framework loaded once."""
+    with django_db_blocker.unblock():
+        load_seed_framework()
+
+
+def ensure_seed_framework():
+    """The seed framework version 1, loaded again if a transactional test has flushed it."""
+    if not (Framework.objects.filter(version=1).exists() and PositionClass.objects.exists()):
+        load_seed_framework()
     return Framework.objects.get(version=1)
 
 
 @pytest.fixture
-def somchai(django_user_model):
+def seed_framework(db):
+    """The seed framework, version 1, published, loaded as `load_framework` does (once per
+    session; again only after a transactional test has flushed the database)."""
+    return ensure_seed_framework()
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """Database access outside a test (in a module-scoped fixture, say), in one transaction
+    that is rolled back at the end: whatever was written there is gone afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        ensure_seed_framework()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction open for the whole module, rolled back after its last test: data that a
+    module-scoped fixture writes (inside `with module_db.unblock():`) is seen by every
+    test of the module (each in its own savepoint, as usual) and is gone afterwards. Only for
+    modules whose tests write nothing that clashes with it (no `cast` of their own)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        ensure_seed_framework()
+    yield django_db_blocker
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def no_framework(db):
+    """A database without any framework version (removed inside the test's transaction)."""
+    Framework.objects.all().delete()  # its scale, competencies, levels and indicators too
+
+
+@pytest.fixture
+def somchai(db):
     """An ordinary member of staff."""
-    return django_user_model.objects.create_user(
-        "somchai", password=PASSWORD, first_name="สมชาย", last_name="ใจดี"
-    )
+    return UserFactory(username="somchai", first_name="สมชาย", last_name="ใจดี")
 
 
 @pytest.fixture
@@ -56,17 +112,9 @@ def round_open(cast):
 
 
 @pytest.fixture
-def hr_user(django_user_model):
+def hr_user(db):
     """The HR officer: a member of the Django group "hr", with no employee record."""
-    from django.contrib.auth.models import Group
-
-    from framework.permissions import HR_GROUP
-
-    user = django_user_model.objects.create_user(
-        "hr_officer", password=PASSWORD, first_name="งาน", last_name="การเจ้าหน้าที่"
-    )
-    user.groups.add(Group.objects.get_or_create(name=HR_GROUP)[0])
-    return user
+    return UserFactory(username="hr_officer", first_name="งาน", last_name="การเจ้าหน้าที่", hr=True)
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ import pytest
 
 from assessments.models import Assessment
 from framework.models import Indicator
-from tests.cast import PASSWORD, make_cast
+from tests.cast import make_cast
 from tests.e2e.conftest import log_in
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

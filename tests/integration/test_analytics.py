@@ -21,7 +21,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Assessment, Department, Employee, Role
 from assessments.selectors import analytics
-from tests.cast import values_up_to
+from tests.factories import rate, values_up_to
 
 SUPERVISOR = {
     "somchai": {"ACH": 3, "COM": 1, "SDEV": 0, "LOCAL": 2},
@@ -35,22 +35,16 @@ SELF = {
 CODES = ["ACH", "COM", "SDEV", "LOCAL"]
 
 
-def rate(assessment, role, by, reached, submit=True):
-    values = values_up_to(assessment.cycle.framework, reached)
-    services.save_ratings(assessment=assessment, role=role, by=by, values=values)
-    if submit:
-        services.submit_track(assessment=assessment, role=role, by=by)
-
-
 def rate_the_round(cast):
     rate(cast.somchai_assessment, Role.SUPERVISOR, cast.head.user, SUPERVISOR["somchai"])
     rate(cast.malee_assessment, Role.SUPERVISOR, cast.head.user, SUPERVISOR["malee"])
     rate(cast.head_assessment, Role.SUPERVISOR, cast.palad.user, SUPERVISOR["head"])
     rate(cast.somchai_assessment, Role.SELF, cast.somchai.user, SELF["somchai"])
     rate(cast.head_assessment, Role.SELF, cast.head.user, SELF["head"])
-    # the outsider's supervisor has rated only half of the indicators so far
+    # the outsider's supervisor has rated only half of the indicators so far: every other one,
+    # so that no competency is complete
     values = values_up_to(cast.cycle.framework, dict.fromkeys(CODES, 5))
-    half = dict(list(values.items())[: len(values) // 2])
+    half = dict(list(values.items())[::2])
     services.save_ratings(
         assessment=cast.outsider_assessment,
         role=Role.SUPERVISOR,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Assessment, Role
-from tests.cast import values_up_to
+from tests.factories import rate
 
 HR_PAGES = [
     ("analytics:index", []),
@@ -15,12 +15,6 @@ HR_PAGES = [
     ("analytics:csv", ["heatmap"]),
     ("analytics:csv", ["trend"]),
 ]
-
-
-def rate(assessment, by, reached, role=Role.SUPERVISOR):
-    values = values_up_to(assessment.cycle.framework, reached)
-    services.save_ratings(assessment=assessment, role=role, by=by, values=values)
-    services.submit_track(assessment=assessment, role=role, by=by)
 
 
 def second_round(cast):
@@ -72,12 +66,17 @@ def test_hr_sees_the_analytics(client, round_open, name, args):
 
 def test_the_analytics_page_draws_accessible_charts(client, round_open):
     cast = round_open
-    rate(cast.somchai_assessment, cast.head.user, {"ACH": 3, "COM": 1, "SDEV": 0, "LOCAL": 2})
     rate(
         cast.somchai_assessment,
+        Role.SUPERVISOR,
+        cast.head.user,
+        {"ACH": 3, "COM": 1, "SDEV": 0, "LOCAL": 2},
+    )
+    rate(
+        cast.somchai_assessment,
+        Role.SELF,
         cast.somchai.user,
         {"ACH": 5, "COM": 1, "SDEV": 1, "LOCAL": 2},
-        Role.SELF,
     )
     client.force_login(cast.hr)
     response = client.get(reverse("analytics:index"))
@@ -110,10 +109,15 @@ def test_before_any_round_the_page_says_so(client, cast):
 
 def test_the_trend_page_draws_a_line_per_competency(client, round_open):
     cast = round_open
-    rate(cast.somchai_assessment, cast.head.user, {"ACH": 3, "COM": 1, "SDEV": 0, "LOCAL": 2})
+    rate(
+        cast.somchai_assessment,
+        Role.SUPERVISOR,
+        cast.head.user,
+        {"ACH": 3, "COM": 1, "SDEV": 0, "LOCAL": 2},
+    )
     second = second_round(cast)
     later = Assessment.objects.get(cycle=second, employee=cast.somchai)
-    rate(later, cast.head.user, {"ACH": 4, "COM": 2, "SDEV": 1, "LOCAL": 2})
+    rate(later, Role.SUPERVISOR, cast.head.user, {"ACH": 4, "COM": 2, "SDEV": 1, "LOCAL": 2})
     client.force_login(cast.hr)
     html = client.get(reverse("analytics:trend")).content.decode()
     assert_accessible_charts(html, 2)
@@ -155,10 +159,15 @@ def test_hr_the_person_and_their_supervisor_see_the_history(client, round_open, 
 
 def test_the_history_lists_every_round_with_links_and_a_trend(client, round_open):
     cast = round_open
-    rate(cast.somchai_assessment, cast.head.user, {"ACH": 3, "COM": 1, "SDEV": 0, "LOCAL": 2})
+    rate(
+        cast.somchai_assessment,
+        Role.SUPERVISOR,
+        cast.head.user,
+        {"ACH": 3, "COM": 1, "SDEV": 0, "LOCAL": 2},
+    )
     second = second_round(cast)
     later = Assessment.objects.get(cycle=second, employee=cast.somchai)
-    rate(later, cast.head.user, {"ACH": 4, "COM": 2, "SDEV": 1, "LOCAL": 2})
+    rate(later, Role.SUPERVISOR, cast.head.user, {"ACH": 4, "COM": 2, "SDEV": 1, "LOCAL": 2})
     client.force_login(cast.hr)
     response = client.get(history_url(cast.somchai))
     html = response.content.decode()

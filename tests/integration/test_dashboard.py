@@ -4,9 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import services
 from assessments.models import Assessment, Employee, Reminder, Role
-from tests.cast import values_up_to
+from tests.factories import rate
 
 URL = reverse("assessments:dashboard")
 
@@ -16,13 +15,6 @@ def with_emails(cast):
         person = getattr(cast, key)
         person.email = f"{key}@example.org"
         person.save()
-
-
-def rate(assessment, role, user, submit=True):
-    values = values_up_to(assessment.cycle.framework, {"ACH": 1, "COM": 1, "SDEV": 1, "LOCAL": 1})
-    services.save_ratings(assessment=assessment, role=role, by=user, values=values)
-    if submit:
-        services.submit_track(assessment=assessment, role=role, by=user)
 
 
 def test_anonymous_is_sent_to_login(client, round_open):
@@ -38,8 +30,8 @@ def test_staff_may_not_see_the_dashboard(client, round_open):
 
 def test_counts_and_who_must_act(client, round_open):
     cast = round_open
-    rate(cast.somchai_assessment, Role.SELF, cast.somchai.user)
-    rate(cast.somchai_assessment, Role.SUPERVISOR, cast.head.user)
+    rate(cast.somchai_assessment, Role.SELF, cast.somchai.user, 1)
+    rate(cast.somchai_assessment, Role.SUPERVISOR, cast.head.user, 1)
     client.force_login(cast.hr)
     data = client.get(URL).context["data"]
     assert data.total == 6

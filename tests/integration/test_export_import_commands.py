@@ -59,7 +59,7 @@ def test_export_of_an_unknown_version_fails_and_writes_no_file(seed_framework, t
     assert not target.exists()
 
 
-def test_export_without_a_published_version_fails(db, tmp_path):
+def test_export_without_a_published_version_fails(no_framework, tmp_path):
     with pytest.raises(CommandError):
         export("-o", str(tmp_path / "none.json"))
 

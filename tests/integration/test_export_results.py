@@ -17,8 +17,8 @@ from assessments import scoring, services
 from assessments.exports import results as results_export
 from assessments.models import Assessment, Cycle, Department, Employee, Role
 from framework.models import PositionClass
-from tests.cast import values_up_to
 from tests.conftest import assert_message
+from tests.factories import rate, values_up_to
 
 HEADER = (
     "employee_code,full_name,department,position_class,competency,expected_level,self_level,"
@@ -26,14 +26,6 @@ HEADER = (
 )
 CODES = ("ACH", "COM", "SDEV", "LOCAL")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def rate(assessment, role, by, reached, work_results=None, submit=True):
-    values = values_up_to(assessment.cycle.framework, reached)
-    extra = {"work_results": work_results} if role == Role.SUPERVISOR else {}
-    services.save_ratings(assessment=assessment, role=role, by=by, values=values, **extra)
-    if submit:
-        services.submit_track(assessment=assessment, role=role, by=by)
 
 
 def rated_round(cast):

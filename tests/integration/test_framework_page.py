@@ -45,7 +45,7 @@ def test_queries_do_not_grow_with_the_framework(somchai_client, seed_framework):
     assert len(large) <= 12
 
 
-def test_without_a_framework_the_page_says_so(somchai_client):
+def test_without_a_framework_the_page_says_so(somchai_client, no_framework):
     response = somchai_client.get(reverse("framework:detail"))
     assert response.status_code == 200
     assert "ยังไม่มี" in response.content.decode()

@@ -15,7 +15,7 @@ from framework.models import (
     Indicator,
     ScalePoint,
 )
-from tests.cast import values_up_to
+from tests.factories import values_up_to
 
 ORG = "องค์การบริหารส่วนตำบลคลองขวาง"
 

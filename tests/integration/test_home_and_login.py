@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_login_page_is_thai(client, db):

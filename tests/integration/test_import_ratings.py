@@ -12,8 +12,8 @@ from assessments import services
 from assessments.imports import ratings as ratings_import
 from assessments.models import Assessment, AssessmentEvent, Employee, Rating, Role, Track
 from assessments.selectors.results import assessment_results
-from tests.cast import all_indicators, values_up_to
 from tests.conftest import assert_message
+from tests.factories import all_indicators, rate, values_up_to
 
 HEADER = "employee_code,role,competency,level,indicator,value"
 EVERY_LEVEL_2 = {"ACH": 2, "COM": 2, "SDEV": 2, "LOCAL": 2}
@@ -59,12 +59,6 @@ def saved(assessment, role):
     return dict(
         Rating.objects.filter(assessment=assessment, role=role).values_list("indicator_id", "value")
     )
-
-
-def rate_and_submit(assessment, role, by, reached=EVERY_LEVEL_1):
-    values = values_up_to(assessment.cycle.framework, reached)
-    services.save_ratings(assessment=assessment, role=role, by=by, values=values)
-    services.submit_track(assessment=assessment, role=role, by=by)
 
 
 # ---------------------------------------------------------------- a good file
@@ -201,7 +195,7 @@ def test_an_indicator_not_in_the_framework_is_refused(round_open):
 def test_a_track_already_submitted_is_refused(round_open):
     cast = round_open
     somchai = fresh(cast.somchai_assessment)
-    rate_and_submit(somchai, Role.SELF, cast.somchai.user)
+    rate(somchai, Role.SELF, cast.somchai.user, EVERY_LEVEL_1)
     before = saved(somchai, Role.SELF)
     lines = lines_up_to(somchai, "self", EVERY_LEVEL_2)
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from assessments.models import Department, Employee
 from framework.models import PositionClass
-from tests.conftest import PASSWORD, assert_message
+from tests.conftest import assert_message
+from tests.factories import PASSWORD
 
 NEW_PASSWORD = "khlong-khwang-2569-secret"
 

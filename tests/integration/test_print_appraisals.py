@@ -19,6 +19,8 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from pypdf import PdfReader
 
+pytestmark = pytest.mark.django_db
+
 # employee_code, title, first_name, last_name, position_title, position_class, department,
 # supervisor_code (then empty email and username)
 PEOPLE = [
@@ -120,40 +122,60 @@ def check_one_bookmark_per_person_at_their_first_page(printed, expected_names):
     assert [page for _name, page in marks] == printed.form_starts  # in printing order
 
 
-@pytest.fixture
-def staff_round(seed_framework, tmp_path):
-    """The ten people of PEOPLE imported from a CSV file, and round 2569-1 opened for them."""
+@pytest.fixture(scope="module")
+def staff_round(module_db, tmp_path_factory):
+    """The ten people of PEOPLE imported from a CSV file, and round 2569-1 opened for them:
+    once for the module, in its transaction (rolled back after its last test)."""
+    tmp_path = tmp_path_factory.mktemp("staff_round")
     rows = [",".join([*person, "", ""]) for person in PEOPLE]
     csv_file = tmp_path / "staff.csv"
     csv_file.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
-    call_command("import_staff", str(csv_file), stdout=StringIO())
-    call_command(
-        "open_cycle", "--code", "2569-1", "--fiscal-year", "2569", "--round", "1", stdout=StringIO()
-    )
+    with module_db.unblock():
+        call_command("import_staff", str(csv_file), stdout=StringIO())
+        call_command(
+            "open_cycle",
+            *("--code", "2569-1", "--fiscal-year", "2569", "--round", "1"),
+            stdout=StringIO(),
+        )
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def print_once(staff_round, module_db):
+    """`print_appraisals(staff_round / name, *options)`, each different call printed only once
+    for the module (several tests read the same document)."""
+    printed = {}
+
+    def print_or_reuse(name, *options):
+        if (name, options) not in printed:
+            with module_db.unblock():
+                printed[name, options] = print_appraisals(staff_round / name, *options)
+        return printed[name, options]
+
+    return print_or_reuse
 
 
 # ---------------------------------------------------------------- a whole round
 
 
-def test_a_round_prints_everybody_into_one_pdf_with_the_default_workers(staff_round):
-    printed = print_appraisals(staff_round / "all.pdf")
+def test_a_round_prints_everybody_into_one_pdf_with_the_default_workers(print_once):
+    printed = print_once("all.pdf")
     check_one_form_per_person(printed, names())
     check_one_bookmark_per_person_at_their_first_page(printed, names())
     for name in names():
         assert name in printed.out
 
 
-def test_two_worker_processes_print_the_same_round(staff_round):
-    printed = print_appraisals(staff_round / "all.pdf", "--workers", "2")
+def test_two_worker_processes_print_the_same_round(print_once):
+    printed = print_once("all.pdf", "--workers", "2")
     check_one_form_per_person(printed, names())
     check_one_bookmark_per_person_at_their_first_page(printed, names())
     for name in names():
         assert name in printed.out
 
 
-def test_the_forms_come_one_division_after_another(staff_round):
-    printed = print_appraisals(staff_round / "all.pdf", "--workers", "1")
+def test_the_forms_come_one_division_after_another(print_once):
+    printed = print_once("all.pdf", "--workers", "1")
     division = {full_name(p): p[6] for p in PEOPLE}
     sequence = [division[name] for name, _page in printed.bookmarks]
     runs = [d for i, d in enumerate(sequence) if i == 0 or d != sequence[i - 1]]
@@ -163,10 +185,8 @@ def test_the_forms_come_one_division_after_another(staff_round):
 # ---------------------------------------------------------------- a part of the round
 
 
-def test_a_division_prints_only_its_own_people(staff_round):
-    printed = print_appraisals(
-        staff_round / "treasury.pdf", "--department", TREASURY, "--workers", "1"
-    )
+def test_a_division_prints_only_its_own_people(print_once):
+    printed = print_once("treasury.pdf", "--department", TREASURY, "--workers", "1")
     check_one_form_per_person(printed, names(TREASURY))
     text = "".join(printed.pages)
     # The chief administrator (K1001) is printed as the rater or reviewer of the treasury staff.
@@ -175,23 +195,23 @@ def test_a_division_prints_only_its_own_people(staff_round):
             assert searchable(full_name(person)) not in text, full_name(person)
 
 
-def test_one_employee_prints_one_form(staff_round):
-    printed = print_appraisals(staff_round / "one.pdf", "--employee", "K2003")
+def test_one_employee_prints_one_form(print_once):
+    printed = print_once("one.pdf", "--employee", "K2003")
     check_one_form_per_person(printed, ["นางสาวมาลี ดวงดี"])
     check_one_bookmark_per_person_at_their_first_page(printed, ["นางสาวมาลี ดวงดี"])
     assert "นางสาวมาลี ดวงดี" in printed.out
 
 
-def test_a_batch_of_n_people_gives_n_forms_with_n_bookmarks(staff_round):
-    printed = print_appraisals(staff_round / "works.pdf", "--department", WORKS, "--workers", "1")
+def test_a_batch_of_n_people_gives_n_forms_with_n_bookmarks(print_once):
+    printed = print_once("works.pdf", "--department", WORKS, "--workers", "1")
     people = names(WORKS)
     assert len(people) == 3
     assert len(printed.form_starts) == 3
     check_one_bookmark_per_person_at_their_first_page(printed, people)
 
 
-def test_each_persons_bookmark_holds_the_parts_of_their_form(staff_round):
-    printed = print_appraisals(staff_round / "works.pdf", "--department", WORKS, "--workers", "1")
+def test_each_persons_bookmark_holds_the_parts_of_their_form(print_once):
+    printed = print_once("works.pdf", "--department", WORKS, "--workers", "1")
     outline, reader = printed.reader.outline, printed.reader
     for index, item in enumerate(outline):
         if isinstance(item, list):

@@ -24,7 +24,11 @@ from assessments import scoring, services
 from assessments.models import Role
 from assessments.reports import context, render
 from framework.models import ScalePoint
-from tests.cast import all_indicators, values_up_to
+from tests.cast import make_cast, open_round
+from tests.conftest import rolled_back
+from tests.factories import all_indicators, rate, values_up_to
+
+pytestmark = pytest.mark.django_db  # the tests of the form printed once read the framework
 
 COMPETENCIES = {
     "ACH": "การมุ่งมั่นสู่ความสำเร็จ",
@@ -102,14 +106,6 @@ def page_word():
         return translation.gettext("Page")
 
 
-def rate(assessment, role, by, reached, comments=None, **extra):
-    values = values_up_to(assessment.cycle.framework, reached)
-    services.save_ratings(
-        assessment=assessment, role=role, by=by, values=values, comments=comments, **extra
-    )
-    return values
-
-
 def form_pdf(assessment):
     return render.html_to_pdf(context.person_form_html(context.assessment_for_print(assessment.pk)))
 
@@ -143,13 +139,11 @@ def expected_rows(assessment, self_values, supervisor_values):
     return rows
 
 
-@pytest.fixture
-def rated(round_open):
+def rate_the_head(cast):
     """The head's assessment: self-rated, rated and submitted by palad, work results 80 %."""
-    cast = round_open
     a = cast.head_assessment
     com = a.cycle.framework.competencies.get(code="COM")
-    cast.self_values = rate(a, Role.SELF, cast.head.user, SELF_REACHED)
+    cast.self_values = rate(a, Role.SELF, cast.head.user, SELF_REACHED, submit=False)
     cast.supervisor_values = rate(
         a,
         Role.SUPERVISOR,
@@ -158,13 +152,32 @@ def rated(round_open):
         comments={com.pk: SUGGESTION},
         work_results=Decimal("80"),
     )
-    services.submit_track(assessment=a, role=Role.SUPERVISOR, by=cast.palad.user)
     return cast
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def rated(django_db_setup, django_db_blocker):
+    """`rate_the_head` on the cast's open round, and its form printed once for the module
+    (`rated_pdf`), in a transaction rolled back at once: the tests read the objects kept in
+    memory, and the seed framework, which stays in the database."""
+    with rolled_back(django_db_blocker):
+        cast = make_cast()
+        open_round(cast)
+        rate_the_head(cast)
+        assert cast.head_assessment.cycle.framework  # in memory, for the tests
+        cast.pdf = form_pdf(cast.head_assessment)
+    return cast
+
+
+@pytest.fixture(scope="module")
 def rated_pdf(rated):
-    return form_pdf(rated.head_assessment)
+    return rated.pdf
+
+
+@pytest.fixture
+def rated_in_db(round_open):
+    """`rate_the_head`, in the test's own database transaction (for a test that writes)."""
+    return rate_the_head(round_open)
 
 
 # ---------------------------------------------------------------- the form itself
@@ -263,10 +276,10 @@ def test_the_development_plan_lists_the_next_level_and_the_suggestions(rated, ra
     assert searchable(level_4.text) not in plan
 
 
-def test_the_witness_and_date_of_a_refusal_are_printed_in_part_4(rated):
-    a = rated.head_assessment
+def test_the_witness_and_date_of_a_refusal_are_printed_in_part_4(rated_in_db):
+    a = rated_in_db.head_assessment
     services.record_refusal(
-        assessment=a, by=rated.palad.user, witness=WITNESS, refusal_date=date(2025, 11, 3)
+        assessment=a, by=rated_in_db.palad.user, witness=WITNESS, refusal_date=date(2025, 11, 3)
     )
     part_4 = between(pdf_text(form_pdf(a)), "ส่วนที่ ๔", "ส่วนที่ ๕")
     assert f"({searchable(WITNESS)})" in part_4

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from assessments.models import Assessment, Rating, Track
 from framework.models import Indicator, Level
-from tests.cast import all_indicators, values_up_to
+from tests.factories import all_indicators, values_up_to
 
 REACHED = {"ACH": 2, "COM": 1, "SDEV": 1, "LOCAL": 1}
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import AssessmentEvent, Rating, Role, Track
-from tests.cast import values_up_to
 from tests.conftest import assert_message
+from tests.factories import values_up_to
 
 HEADER = "employee_code,role,competency,level,indicator,value"
 

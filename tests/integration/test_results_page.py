@@ -4,14 +4,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Role
-from tests.cast import values_up_to
-
-
-def rate(assessment, role, by, reached, work_results=None):
-    values = values_up_to(assessment.cycle.framework, reached)
-    extra = {"work_results": work_results} if role == Role.SUPERVISOR else {}
-    services.save_ratings(assessment=assessment, role=role, by=by, values=values, **extra)
-    services.submit_track(assessment=assessment, role=role, by=by)
+from tests.factories import rate, values_up_to
 
 
 def results_html(client, user, assessment):

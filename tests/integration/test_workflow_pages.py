@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Assessment, Role
-from tests.cast import values_up_to
+from tests.factories import rate
 
 REACHED = {"ACH": 1, "COM": 1, "SDEV": 1, "LOCAL": 1}
 
@@ -12,9 +12,7 @@ REACHED = {"ACH": 1, "COM": 1, "SDEV": 1, "LOCAL": 1}
 def rated(cast):
     a = cast.somchai_assessment
     for role, user in [(Role.SELF, cast.somchai.user), (Role.SUPERVISOR, cast.head.user)]:
-        values = values_up_to(a.cycle.framework, REACHED)
-        services.save_ratings(assessment=a, role=role, by=user, values=values)
-        services.submit_track(assessment=a, role=role, by=user)
+        rate(a, role, user, REACHED)
     return Assessment.objects.get(pk=a.pk)
 
 

@@ -6,21 +6,13 @@ from django.core.exceptions import ValidationError
 from assessments import services
 from assessments.models import Assessment, AssessmentEvent, Rating, Role, Track
 from framework.models import Competency, Framework, Indicator, Level
-from tests.cast import all_indicators, values_up_to
+from tests.factories import all_indicators, rate
 
 REACHED = {"ACH": 2, "COM": 1, "SDEV": 3, "LOCAL": 1}
 
 
 def fresh(assessment):
     return Assessment.objects.get(pk=assessment.pk)
-
-
-def rate_all(assessment, role, by, reached=REACHED, submit=True):
-    values = values_up_to(assessment.cycle.framework, reached)
-    services.save_ratings(assessment=assessment, role=role, by=by, values=values)
-    if submit:
-        services.submit_track(assessment=assessment, role=role, by=by)
-    return fresh(assessment)
 
 
 def snapshot(assessment):
@@ -80,7 +72,8 @@ def test_submitting_an_incomplete_track_lists_what_is_missing(round_open, somcha
 
 
 def test_a_submitted_track_is_read_only_on_the_server(round_open, somchai_a):
-    a = rate_all(somchai_a, Role.SELF, round_open.somchai.user)
+    rate(somchai_a, Role.SELF, round_open.somchai.user, REACHED)
+    a = fresh(somchai_a)
     assert a.self_state == Track.SUBMITTED
     before = snapshot(a)
     indicator = all_indicators(a.cycle.framework)[0]
@@ -157,10 +150,10 @@ def test_work_results_are_0_to_100():
 
 def test_the_whole_workflow(round_open, somchai_a):
     cast = round_open
-    rate_all(somchai_a, Role.SELF, cast.somchai.user)
+    rate(somchai_a, Role.SELF, cast.somchai.user, REACHED)
     with pytest.raises(services.WorkflowError):
         services.acknowledge(assessment=somchai_a, by=cast.somchai.user)
-    rate_all(somchai_a, Role.SUPERVISOR, cast.head.user)
+    rate(somchai_a, Role.SUPERVISOR, cast.head.user, REACHED)
     with pytest.raises(services.WorkflowError):
         services.review(assessment=somchai_a, by=cast.palad.user, opinion="agree")
     services.acknowledge(assessment=somchai_a, by=cast.somchai.user)
@@ -183,8 +176,8 @@ def test_the_whole_workflow(round_open, somchai_a):
 
 def test_a_refusal_needs_a_witness(round_open, somchai_a):
     cast = round_open
-    rate_all(somchai_a, Role.SELF, cast.somchai.user)
-    rate_all(somchai_a, Role.SUPERVISOR, cast.head.user)
+    rate(somchai_a, Role.SELF, cast.somchai.user, REACHED)
+    rate(somchai_a, Role.SUPERVISOR, cast.head.user, REACHED)
     with pytest.raises(ValidationError):
         services.record_refusal(assessment=somchai_a, by=cast.head.user, witness="  ")
     services.record_refusal(assessment=somchai_a, by=cast.head.user, witness="นางมาลี")
@@ -197,8 +190,8 @@ def test_a_refusal_needs_a_witness(round_open, somchai_a):
 
 def test_reopening_needs_a_reason_and_resets_the_later_steps(round_open, somchai_a):
     cast = round_open
-    rate_all(somchai_a, Role.SELF, cast.somchai.user)
-    rate_all(somchai_a, Role.SUPERVISOR, cast.head.user)
+    rate(somchai_a, Role.SELF, cast.somchai.user, REACHED)
+    rate(somchai_a, Role.SUPERVISOR, cast.head.user, REACHED)
     services.acknowledge(assessment=somchai_a, by=cast.somchai.user)
     with pytest.raises(ValidationError):
         services.reopen(assessment=somchai_a, by=cast.hr, step="supervisor", reason="")
