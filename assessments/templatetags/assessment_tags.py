@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from competency_portal.lib.thai import thai_digits
+from competency_portal.lib.thai import signed, thai_digits
 
 register = template.Library()
 
@@ -27,13 +27,7 @@ def level(value):
     return "–" if value is None else thai_digits(value)
 
 
-@register.filter
-def signed(value):
-    """A gap with its sign: +1, 0, −2."""
-    if value is None:
-        return "–"
-    text = f"+{value}" if value > 0 else ("0" if value == 0 else f"−{abs(value)}")
-    return thai_digits(text)
+register.filter("signed", signed)
 
 
 @register.filter

@@ -13,7 +13,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from competency_portal.lib.thai import thai_digits
+from competency_portal.lib.thai import signed, thai_digits
 
 register = template.Library()
 
@@ -47,14 +47,6 @@ def nice_ticks(maximum, count=4):
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
     top = step * ceil(maximum / step)
     return top, list(range(0, top + 1, step))
-
-
-def signed(value):
-    """A mean gap with its sign and two places: +0.50, 0.00, −1.25 (Thai digits)."""
-    if value is None:
-        return "–"
-    text = f"+{value}" if value > 0 else (f"−{abs(value)}" if value < 0 else f"{abs(value)}")
-    return thai_digits(text)
 
 
 def percent_text(value, places=0):

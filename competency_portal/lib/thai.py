@@ -57,3 +57,12 @@ def display_width(value):
     if value is None:
         return 0
     return sum(1 for char in str(value) if unicodedata.category(char) not in ("Mn", "Me"))
+
+
+def signed(value):
+    """A number with its sign, in the interface's digits: +1, 0, −2; +0.50, 0.00, −1.25.
+    A dash where there is no number yet."""
+    if value is None:
+        return "–"
+    text = f"+{value}" if value > 0 else (f"−{abs(value)}" if value < 0 else f"{abs(value)}")
+    return thai_digits(text)

@@ -40,3 +40,22 @@ def test_env_bool_rejects_anything_else(monkeypatch):
     monkeypatch.setenv("SOME_FLAG", "maybe")
     with pytest.raises(ImproperlyConfigured):
         env_bool("SOME_FLAG")
+
+
+def test_signed_numbers_carry_their_sign_in_thai_digits():
+    from decimal import Decimal
+
+    from competency_portal.lib.thai import signed
+
+    assert [signed(2), signed(0), signed(-1)] == ["+๒", "๐", "−๑"]
+    assert signed(Decimal("-1.25")) == "−๑.๒๕"
+    assert signed(Decimal("0.00")) == "๐.๐๐"
+    assert signed(None) == "–"
+
+
+def test_display_width_leaves_out_marks_above_and_below():
+    from competency_portal.lib.thai import display_width
+
+    assert display_width("น้ำ") == 2  # น, sara am; the tone mark takes no column
+    assert display_width("ABC") == 3
+    assert display_width(None) == 0
