@@ -4,13 +4,13 @@ put in one of those lists cannot be opened by anyone but HR."""
 
 from django.contrib import admin
 from django.urls import include, path
-from framework.editor import urls as editor_urls
 
 from assessments import urls as assessment_urls
 from assessments.hr import urls as hr_urls
 from assessments.views import history, home
 from competency_portal.lib.gate import gated
 from framework import urls as framework_urls
+from framework.editor import urls as editor_urls
 from framework.permissions import hr_required
 
 
