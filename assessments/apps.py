@@ -26,3 +26,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_hr_group, sender=self)
+        from competency_portal import (
+            accounts,  # noqa: F401  (registers the login signal)
+            checks,  # noqa: F401  (registers the portal's checks)
+        )

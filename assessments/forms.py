@@ -1,40 +1,55 @@
 """Parsing what the pages post. Domain checks (scale, framework, workflow) are the services'."""
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Cycle
+from competency_portal.lib.textguard import MAX_COMMENT, GuardedForm, clean_text
 
 RATING_PREFIX = "r"
 COMMENT_PREFIX = "c"
-MAX_COMMENT = 4000
+FIELD_NAME = re.compile(r"([rc])([0-9]{1,18})", re.ASCII)
+ASCII_INTEGER = re.compile(r"\s*[+-]?[0-9]{1,18}\s*", re.ASCII)
 
 
 def _number(text, message):
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        raise ValidationError(message) from None
+    """An int from ASCII digits only (int() would also take "１" or "٣")."""
+    if not isinstance(text, str) or not ASCII_INTEGER.fullmatch(text):
+        raise ValidationError(message)
+    return int(text)
 
 
 def parse_ratings(post):
-    """{indicator id: value} from fields r<id>, and {competency id: text} from c<id>."""
+    """{indicator id: value} from fields r<id>, and {competency id: text} from c<id>. A field
+    whose name is r or c followed by digits that are not all ASCII (r², r１, r1x) is refused."""
     values, comments = {}, {}
     for key, raw in post.items():
-        if key.startswith(RATING_PREFIX) and key[1:].isdigit():
-            raw = raw.strip()
-            values[int(key[1:])] = (
+        if not key.startswith((RATING_PREFIX, COMMENT_PREFIX)):
+            continue
+        if not any(ch.isnumeric() for ch in key[1:]):
+            continue  # another field (csrfmiddlewaretoken …)
+        match = FIELD_NAME.fullmatch(key)
+        if match is None:
+            raise ValidationError(
+                _("The form sent a field with a name the portal does not know; reload the page.")
+            )
+        prefix, number = match.group(1), int(match.group(2))
+        if prefix == RATING_PREFIX:
+            raw = clean_text(raw).strip()
+            values[number] = (
                 None if raw == "" else _number(raw, _("A rating must be a point of the scale."))
             )
-        elif key.startswith(COMMENT_PREFIX) and key[1:].isdigit():
-            if len(raw) > MAX_COMMENT:
+        else:
+            text = clean_text(raw, multiline=True)
+            if len(text) > MAX_COMMENT:
                 raise ValidationError(
                     _("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}
                 )
-            comments[int(key[1:])] = raw
+            comments[number] = text
     return values, comments
 
 
@@ -42,7 +57,7 @@ def parse_version(post):
     return _number(post.get("version"), _("The form is missing its version; reload the page."))
 
 
-class RefusalForm(forms.Form):
+class RefusalForm(GuardedForm):
     witness = forms.CharField(label=_("Witness (full name and position)"), max_length=200)
     refusal_date = forms.DateField(
         label=_("Date the employee refused to sign"),
@@ -52,16 +67,19 @@ class RefusalForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GuardedForm):
     opinion = forms.ChoiceField(
         label=_("Opinion"), choices=Assessment.Opinion.choices, widget=forms.RadioSelect
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"),
+        required=False,
+        max_length=MAX_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(GuardedForm):
     STEPS = [
         ("self", _("Self-assessment")),
         ("supervisor", _("Supervisor's rating")),
@@ -75,14 +93,14 @@ class ReopenForm(forms.Form):
     )
 
 
-class CloseCycleForm(forms.Form):
+class CloseCycleForm(GuardedForm):
     confirm = forms.BooleanField(
         label=_("I understand that nobody can change ratings in a closed round."),
         error_messages={"required": _("Tick the box to confirm closing the round.")},
     )
 
 
-class CycleForm(forms.Form):
+class CycleForm(GuardedForm):
     fiscal_year = forms.IntegerField(
         label=_("Fiscal year (Buddhist Era)"), min_value=2500, max_value=2700
     )
@@ -112,7 +130,7 @@ class CycleForm(forms.Form):
         return data
 
 
-class RaterForm(forms.Form):
+class RaterForm(GuardedForm):
     supervisor = forms.ModelChoiceField(
         label=_("Rater"),
         queryset=None,

@@ -62,6 +62,9 @@ class Employee(models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # Set when HR sets the password: the person must choose their own at the next login
+    # (competency_portal/accounts.py).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -51,3 +51,23 @@ class ThaiFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class PrivateNoStoreMiddleware:
+    """Nothing shown to someone signed in is kept by a browser or a shared cache.
+
+    Every page and download of a signed-in person may carry personal data (names, ratings,
+    results), so each response to them gets `Cache-Control: private, no-store` unless the view
+    set its own Cache-Control. Static files never reach it: WhiteNoise, earlier in the chain,
+    answers them with their own long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -4,10 +4,12 @@ DJANGO_DEBUG       1 for development (off unless set)
 DJANGO_SECRET_KEY  required when not in debug
 DATABASE_URL       default: SQLite under var/ (refused outside debug)
 DJANGO_ALLOWED_HOSTS  comma-separated host names
+DJANGO_HTTPS       1 (default unless debug): HTTPS only; 0 for a plain-HTTP intranet
 DJANGO_LOG_LEVEL   DEBUG, INFO (default), WARNING, ERROR or CRITICAL
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -106,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "competency_portal.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "competency_portal.middleware.ContentSecurityPolicyMiddleware",
@@ -179,12 +182,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Security and HTTPS. DJANGO_HTTPS (on unless debug is on) serves the portal over HTTPS only:
+# plain HTTP is redirected, cookies are sent over HTTPS only, and browsers are told (HSTS) to
+# use nothing else for a year. Behind a proxy that ends TLS, the proxy must set
+# X-Forwarded-Proto. DJANGO_HTTPS=0 is for a plain-HTTP intranet; the check portal.W001
+# and the web process's log then warn at start.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# No HSTS preload: putting the whole domain on the browsers' built-in list is for its owner (the
+# organisation's IT) to decide, not for one application; so check --deploy is not asked about it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Request sizes agree with the imports' limit (MAX_UPLOAD_BYTES, 2 MB, in
+# assessments/hr/people_forms.py): a form field or body up to the limit plus a margin is read;
+# a bigger request is refused with the Thai 400 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 
 # Email (reminders). Development prints mail on the console; production sets a server.
 EMAIL_BACKEND = os.environ.get(
@@ -210,3 +232,45 @@ PORTAL_THAI_DIGITS = env_bool("PORTAL_THAI_DIGITS", True)
 # Logs go to the console (stderr): the root, Django's and the portal's loggers at this level.
 LOG_LEVEL = env_log_level("DJANGO_LOG_LEVEL")
 LOGGING = logging_config(LOG_LEVEL)
+
+
+# ---------------------------------------------------------------- accounts (logins)
+# Login lockout (django-axes), the forced password change after HR set a password
+# (competency_portal/accounts.py) and idle sessions.
+
+
+def env_minutes(name, default):
+    """Read a whole number of minutes, 1 or more; anything else is an error."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of minutes (1 or more), not {raw!r}"
+        )
+    return value
+
+
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += [
+    "competency_portal.accounts.ForcePasswordChangeMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+# django-axes first: a locked login is refused before its password hash is computed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5  # failed logins of one account from one address …
+AXES_COOLOFF_TIME = timedelta(minutes=15)  # … lock them for this long
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+# A session ends after this many minutes without a request.
+PORTAL_SESSION_IDLE_MINUTES = env_minutes("PORTAL_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = PORTAL_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True

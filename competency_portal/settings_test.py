@@ -6,7 +6,7 @@ The database comes from DATABASE_URL when set (CI's PostgreSQL run), else SQLite
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only")
-os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault(
     "DATABASE_URL",
     "sqlite:///" + str(os.path.join(os.path.dirname(__file__), "..", "var", "test.sqlite3")),
@@ -26,3 +26,11 @@ WHITENOISE_USE_FINDERS = True
 
 # Tasks run at once, in the test's own process.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# django-axes locks logins after failures; it needs the request in authenticate(), which the
+# test client's login() does not pass. Its own tests switch it on (tests/integration/
+# test_lockout.py).
+AXES_ENABLED = False
+
+# Uploaded import files kept between preview and confirmation stay out of the development media.
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405

@@ -8,6 +8,7 @@ from django.urls import include, path
 from assessments import urls as assessment_urls
 from assessments.hr import urls as hr_urls
 from assessments.views import history, home
+from competency_portal import accounts
 from competency_portal.lib.gate import gated
 from framework import urls as framework_urls
 from framework.editor import urls as editor_urls
@@ -27,6 +28,19 @@ history_patterns = [
 
 urlpatterns = [
     path("", home.home, name="home"),
+    # The portal's own versions of three auth views (competency_portal/accounts.py), before
+    # Django's, under the same names.
+    path(
+        "accounts/password_change/",
+        accounts.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     section(
         "framework/",
@@ -47,3 +61,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "competency_portal.errors.bad_request"

@@ -7,8 +7,6 @@ problem is reported with its place; only a file without any problem is written, 
 The version number and status in a file are ignored: an import is always the next draft.
 """
 
-import csv
-import io
 import json
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from competency_portal.lib.csvfiles import csv_text
+from competency_portal.lib.textguard import clean_strings
 from framework import rules, tree
 from framework.models import ExpectedLevel, Framework, FrameworkEvent, PositionClass
 from framework.services import record
@@ -88,15 +88,13 @@ def export_json(framework):
 
 
 def export_csv(framework):
-    """One row per indicator, with a byte-order mark and CRLF so that Excel reads the Thai."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    """One row per indicator, with a byte-order mark and CRLF so that Excel reads the Thai;
+    a cell that a spreadsheet would run as a formula is written as text (csvfiles.safe_cell)."""
+    rows = [CSV_HEADER]
     for competency in export_data(framework)["competencies"]:
         for level in competency["levels"]:
             for indicator in level["indicators"]:
-                writer.writerow(
+                rows.append(
                     [
                         competency["code"],
                         competency["name_th"],
@@ -106,24 +104,70 @@ def export_csv(framework):
                         indicator["text"],
                     ]
                 )
-    return out.getvalue()
+    return csv_text(rows)
 
 
 # ---------------------------------------------------------------- import
 
 
+MAX_JSON_BYTES = 5 * 1024 * 1024  # a whole framework is a few hundred kilobytes
+MAX_JSON_DEPTH = 20  # an export nests six deep
+
+
+def json_depth_problem(text):
+    """A Thai message when `text` nests arrays and objects deeper than MAX_JSON_DEPTH (checked
+    before parsing, so that a hostile file cannot exhaust the parser's stack), else None."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return _("The file nests lists and objects more than %(n)d deep.") % {
+                    "n": MAX_JSON_DEPTH
+                }
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
 def import_json(text, *, by, organisation=None):
-    """Parse JSON text (str, or UTF-8 bytes) and import it as a new draft version."""
+    """Parse JSON text (str, or UTF-8 bytes) and import it as a new draft version. A file larger
+    than MAX_JSON_BYTES or nested deeper than MAX_JSON_DEPTH is refused before parsing."""
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_JSON_BYTES:
+        raise ImportProblems(
+            [
+                _("The file is too large (at most %(mb)d MB).")
+                % {"mb": MAX_JSON_BYTES // (1024 * 1024)}
+            ]
+        )
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
             raise ImportProblems([_("The file is not UTF-8 text.")]) from None
+    text = text.removeprefix("\ufeff")
+    problem = json_depth_problem(text)
+    if problem:
+        raise ImportProblems([problem])
     try:
-        data = json.loads(text.removeprefix("\ufeff"))
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         message = _("The file is not valid JSON (line %(line)s, column %(column)s).")
         raise ImportProblems([message % {"line": error.lineno, "column": error.colno}]) from None
+    except RecursionError:
+        raise ImportProblems(
+            [_("The file nests lists and objects more than %(n)d deep.") % {"n": MAX_JSON_DEPTH}]
+        ) from None
     return import_data(data, by=by, organisation=organisation)
 
 
@@ -132,6 +176,7 @@ def import_data(data, *, by, organisation=None):
     of `organisation` (default: this portal's). Raises ImportProblems and writes nothing when
     anything is wrong."""
     organisation = organisation or settings.PORTAL_ORGANISATION
+    data = clean_strings(data)
     clean, problems = check(data)
     with transaction.atomic():
         draft = Framework.objects.filter(organisation=organisation, status="draft").first()

@@ -14,11 +14,12 @@ import io
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from assessments.selectors.results import BAND_LABELS, round_results
-from competency_portal.lib.csvfiles import csv_text
+from competency_portal.lib.csvfiles import FORMULA_STARTS, csv_text
 from competency_portal.lib.thai import display_width
 
 # The CSV interface of DOMAIN.md: these names and this order are stable.
@@ -184,20 +185,24 @@ def _summary_row(person):
 
 def _write_table(sheet, headers, table):
     """Bold, frozen header row; numbers as numbers; column widths from the longest text."""
-    sheet.append(headers)
+    sheet.append([_sheet_text(header) for header in headers])
     for cell in sheet[1]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = HEADER_ALIGNMENT
     widths = [_display_width(header) for header in headers]
     for cells in table:
+        cells = [(column, _sheet_text(value)) for column, value in cells]
         sheet.append([value for _column, value in cells])
         row_number = sheet.max_row
         for index, (column, value) in enumerate(cells):
             cell = sheet.cell(row=row_number, column=index + 1)
             if isinstance(value, str):
-                # Text is text: a name or division starting with "=" is not a formula.
+                # Text is text: a name or division starting with "=" is not a formula, and a
+                # spreadsheet that re-evaluates the cell sees the quote prefix too.
                 cell.data_type = "s"
+                if value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True
             elif column in DECIMAL_COLUMNS and value is not None:
                 cell.number_format = "0.00"
             widths[index] = max(widths[index], _display_width(value))
@@ -208,6 +213,14 @@ def _write_table(sheet, headers, table):
     sheet.freeze_panes = "A2"
     if table:
         sheet.auto_filter.ref = sheet.dimensions
+
+
+def _sheet_text(value):
+    """Stored text without the control characters that openpyxl refuses (a name with a form
+    feed would otherwise make the whole export fail); other values as they are."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
 
 
 def _display_width(value):

@@ -1,15 +1,19 @@
 """The one way HR imports a file: upload → preview → confirm.
 
 The first POST checks the whole file and shows what importing it would do (nothing is written);
-the confirmation POST carries the checked file back, checks it again and writes it, all or
+the file is kept on the server (uploads.py, for the HR user who uploaded it) and the
+confirmation POST carries only its token, reads it back, checks it again and writes it, all or
 nothing. The staff import and the paper-ratings import are two declarations of this flow.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from assessments.hr import uploads
 from competency_portal.lib.csvfiles import ImportErrors
 
 
@@ -17,30 +21,38 @@ from competency_portal.lib.csvfiles import ImportErrors
 class ImportFlow:
     template: str
     upload_form: Callable  # (request) → the upload form, bound to the POST when there is one
-    confirm_form: type  # carries the checked file (`csv_data`) and the choices made
+    confirm_form: type  # carries the kept file's token (`upload_token`) and the choices made
     check: Callable  # (content, choices, *, dry_run, by) → report; raises ImportErrors
-    carry: Callable  # (content, choices) → the confirm form for this file
+    carry: Callable  # (token, choices) → the confirm form for the file kept under `token`
     done: Callable  # (request, report) → the response after a successful import
     blank_form: Callable  # (choices) → an empty upload form, after a refused confirmation
     page: Callable = lambda request, confirming: {}  # more of the page's context
 
     def __call__(self, request):
-        if request.method == "POST" and "csv_data" in request.POST:
+        if request.method == "POST" and _too_large(request):
+            # Refused before the body is read (Django would answer a bare 400 or spool it).
+            errors = [_("The file is too large (2 MB at most).")]
+            return self._render(
+                request, {"form": self.blank_form({}), "errors": errors}, confirming=False
+            )
+        if request.method == "POST" and "upload_token" in request.POST:
             return self._confirm(request)
         form = self.upload_form(request)
         context = {"form": form}
         if request.method == "POST" and form.is_valid():
             choices = form.cleaned_data
-            context.update(self._checked(choices["file"], choices, dry_run=True))
+            context.update(self._previewed(request, choices["file"], choices))
         return self._render(request, context, confirming=False)
 
-    def _checked(self, content, choices, *, dry_run, by=None):
-        """{"report", "confirm_form"} of importing `content`, or {"errors"}."""
+    def _previewed(self, request, content, choices):
+        """{"report", "confirm_form"} of importing `content` (then kept for the confirmation),
+        or {"errors"}."""
         try:
-            report = self.check(content, choices, dry_run=dry_run, by=by)
+            report = self.check(content, choices, dry_run=True, by=None)
         except ImportErrors as errors:
             return {"errors": errors.messages}
-        return {"report": report, "confirm_form": self.carry(content, choices)}
+        token = uploads.keep(content, request.user)
+        return {"report": report, "confirm_form": self.carry(token, choices)}
 
     def _confirm(self, request):
         confirm_form = self.confirm_form(request.POST)
@@ -49,11 +61,27 @@ class ImportFlow:
             context = {"form": self.blank_form({}), "errors": errors}
             return self._render(request, context, confirming=True)
         choices = confirm_form.cleaned_data
-        result = self._checked(choices["csv_data"], choices, dry_run=False, by=request.user)
-        if "errors" in result:
-            context = {"form": self.blank_form(choices), **result}
+        content = uploads.take(choices["upload_token"], request.user)
+        if content is None:
+            errors = [_("The file was lost on the way. Upload it again.")]
+            context = {"form": self.blank_form(choices), "errors": errors}
             return self._render(request, context, confirming=True)
-        return self.done(request, result["report"])
+        try:
+            report = self.check(content, choices, dry_run=False, by=request.user)
+        except ImportErrors as errors:
+            context = {"form": self.blank_form(choices), "errors": errors.messages}
+            return self._render(request, context, confirming=True)
+        return self.done(request, report)
 
     def _render(self, request, context, *, confirming):
         return render(request, self.template, {**context, **self.page(request, confirming)})
+
+
+def _too_large(request):
+    """Whether the request is bigger than any upload the imports accept (the file's limit,
+    MAX_UPLOAD_BYTES, plus the margin of DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE

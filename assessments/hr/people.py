@@ -66,11 +66,20 @@ def person_edit(request, pk):
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": employee.full_name})
             return redirect("people:list")
-    return render(request, "people/form.html", {"form": form, "employee": employee})
+    context = {
+        "form": form,
+        "employee": employee,
+        "can_set_password": staff.password_refusal(employee) is None,
+    }
+    return render(request, "people/form.html", context)
 
 
 def person_password(request, pk):
     employee = _person(pk)
+    refusal = staff.password_refusal(employee)
+    if refusal:
+        context = {"form": None, "employee": employee, "refusal": refusal}
+        return render(request, "people/password.html", context, status=403)
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,6 +94,14 @@ def person_password(request, pk):
             )
             return redirect("people:edit", pk=employee.pk)
     return render(request, "people/password.html", {"form": form, "employee": employee})
+
+
+@require_POST
+def person_unlock(request, pk):
+    employee = _person(pk)
+    staff.unlock_login(employee=employee, by=request.user)
+    messages.success(request, _("%(name)s can log in again.") % {"name": employee.full_name})
+    return redirect("people:edit", pk=employee.pk)
 
 
 @require_POST

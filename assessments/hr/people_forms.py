@@ -3,19 +3,17 @@
 Forms only parse and check input; every write is done by assessments/services/people.py.
 """
 
-import base64
-import binascii
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Department, Employee
+from competency_portal.lib.textguard import GuardedForm
 from framework.models import PositionClass
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
-class PeopleFilterForm(forms.Form):
+class PeopleFilterForm(GuardedForm):
     STATUS_CHOICES = [
         ("active", _("Active")),
         ("inactive", _("Inactive")),
@@ -42,7 +40,7 @@ class PeopleFilterForm(forms.Form):
         }
 
 
-class EmployeeForm(forms.Form):
+class EmployeeForm(GuardedForm):
     """A person's details. A division is chosen from the list, or a new one is named."""
 
     employee_code = forms.CharField(label=_("Employee code"), max_length=20)
@@ -152,7 +150,7 @@ class PasswordForm(forms.Form):
         return data
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(GuardedForm):
     file = forms.FileField(
         label=_("Staff file (CSV, UTF-8)"),
         help_text=_(
@@ -169,18 +167,18 @@ class ImportUploadForm(forms.Form):
         return upload.read()
 
 
-class ImportConfirmForm(forms.Form):
-    """The checked file, carried from the preview to the confirmation as base64 text."""
+class ImportConfirmForm(GuardedForm):
+    """The token of the checked file, kept on the server (assessments/hr/uploads.py) from the
+    preview to the confirmation."""
 
-    csv_data = forms.CharField(widget=forms.HiddenInput)
+    upload_token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("The file was lost on the way. Upload it again."),
+            "invalid": _("The file was lost on the way. Upload it again."),
+        },
+    )
 
     @staticmethod
-    def carrying(content):
-        return ImportConfirmForm(initial={"csv_data": base64.b64encode(content).decode("ascii")})
-
-    def clean_csv_data(self):
-        try:
-            return base64.b64decode(self.cleaned_data["csv_data"], validate=True)
-        except (binascii.Error, ValueError) as error:
-            message = _("The file was lost on the way. Upload it again.")
-            raise forms.ValidationError(message) from error
+    def carrying(token):
+        return ImportConfirmForm(initial={"upload_token": token})

@@ -2,13 +2,12 @@
 confirmation that carries the checked file. Forms only parse input; assessments/ratings_import.py
 checks and writes."""
 
-import base64
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.hr.people_forms import MAX_UPLOAD_BYTES, ImportConfirmForm
 from assessments.models import Cycle
+from competency_portal.lib.textguard import GuardedForm
 
 
 def rounds():
@@ -20,7 +19,7 @@ def default_round():
     return rounds().filter(status=Cycle.Status.OPEN).first() or rounds().first()
 
 
-class RoundForm(forms.Form):
+class RoundForm(GuardedForm):
     """The round whose people are listed for the blank CSV forms."""
 
     cycle = forms.ModelChoiceField(
@@ -43,7 +42,7 @@ class RoundForm(forms.Form):
         return default_round()
 
 
-class RatingsUploadForm(forms.Form):
+class RatingsUploadForm(GuardedForm):
     cycle = forms.ModelChoiceField(
         label=_("Round"), queryset=Cycle.objects.none(), empty_label=None
     )
@@ -75,7 +74,7 @@ class RatingsUploadForm(forms.Form):
 
 
 class RatingsConfirmForm(ImportConfirmForm):
-    """The checked file (base64), its round and the submit choice, carried to the confirmation."""
+    """The checked file's token, its round and the submit choice, carried to the confirmation."""
 
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), widget=forms.HiddenInput)
     submit = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -85,6 +84,5 @@ class RatingsConfirmForm(ImportConfirmForm):
         self.fields["cycle"].queryset = rounds()
 
     @classmethod
-    def carrying(cls, content, cycle, submit):
-        csv_data = base64.b64encode(content).decode("ascii")
-        return cls(initial={"csv_data": csv_data, "cycle": cycle.pk, "submit": submit})
+    def carrying(cls, token, cycle, submit):
+        return cls(initial={"upload_token": token, "cycle": cycle.pk, "submit": submit})

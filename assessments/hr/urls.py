@@ -42,6 +42,7 @@ people_patterns = [
     path("new/", people.person_create, name="create"),
     path("<int:pk>/edit/", people.person_edit, name="edit"),
     path("<int:pk>/password/", people.person_password, name="password"),
+    path("<int:pk>/unlock/", people.person_unlock, name="unlock"),
     path("<int:pk>/deactivate/", people.person_deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", people.person_reactivate, name="reactivate"),
     path("import/", people.people_import, name="import"),

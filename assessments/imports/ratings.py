@@ -10,8 +10,6 @@ Reading and decoding the file, the line and cell messages and ImportErrors come 
 competency_portal/lib/csvfiles.py.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -24,6 +22,8 @@ from competency_portal.lib.csvfiles import (
     ImportErrors,
     cell_error,
     check_header,
+    clean_cell,
+    csv_text,
     decode_text,
     read_csv_rows,
 )
@@ -130,15 +130,13 @@ def import_ratings(*, rows_or_file, cycle, by, dry_run=False, submit=False):
 def csv_template(assessment, role=Role.SELF):
     """The ratings CSV for one person's round with every indicator and no values: a form for
     HR to key a paper form into."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    rows = [HEADER]
     code = assessment.employee.employee_code
     for competency in competency_tree(assessment.cycle.framework):
         for level in competency.levels.all():
             for indicator in level.indicators.all():
-                writer.writerow([code, role, competency.code, level.number, indicator.number, ""])
-    return out.getvalue()
+                rows.append([code, role, competency.code, level.number, indicator.number, ""])
+    return csv_text(rows, bom=False)
 
 
 # Reading the file
@@ -163,7 +161,7 @@ def _stripped(row):
 
 
 def _cell(value):
-    return "" if value is None else str(value).strip()
+    return clean_cell(value)
 
 
 # Checking the rows

@@ -30,6 +30,7 @@ from competency_portal.lib.csvfiles import (
     ImportErrors,
     cell_error,
     check_header,
+    clean_cell,
     decode_text,
     read_csv_rows,
 )
@@ -92,7 +93,7 @@ def _rows(source):
 
 
 def _stripped(row):
-    return {column: (row.get(column) or "").strip() for column in HEADER}
+    return {column: clean_cell(row.get(column)) for column in HEADER}
 
 
 def _csv_rows(text):

@@ -6,6 +6,7 @@ login. No supervisor chain may loop (`supervisor_loop`), whether it is built thr
 or through a CSV import.
 """
 
+import logging
 import re
 
 from django.contrib.auth import get_user_model, password_validation
@@ -14,6 +15,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Cycle, Department, Employee
+from framework.permissions import HR_GROUP
+
+logger = logging.getLogger(__name__)
 
 HEADER = [
     "employee_code",
@@ -226,10 +230,32 @@ def update_employee(*, employee, data, by=None):
     return employee
 
 
+def is_privileged_login(user):
+    """A superuser, a staff login (the Django admin) or a member of HR: such a login's password
+    is set in the Django admin, never by HR through the portal."""
+    if user is None:
+        return False
+    return user.is_superuser or user.is_staff or user.groups.filter(name=HR_GROUP).exists()
+
+
+def password_refusal(employee):
+    """Why HR may not set this person's password here, or None."""
+    if is_privileged_login(employee.user):
+        return _(
+            "HR cannot set the password of an administrator or HR login. "
+            "Use the Django admin for that account."
+        )
+    return None
+
+
 @transaction.atomic
 def set_password(*, employee, password, by=None):
     """HR sets a person's password, checked by Django's password validators. A person without
-    a login gets one named after their employee code."""
+    a login gets one named after their employee code. Refused for a superuser, staff or HR
+    login (`password_refusal`). The person must choose their own password at the next login."""
+    problem = password_refusal(employee)
+    if problem:
+        raise ValidationError(problem)
     user = employee.user
     if user is None:
         username = employee.employee_code.lower()
@@ -241,10 +267,46 @@ def set_password(*, employee, password, by=None):
     user.set_password(password)
     user.is_active = employee.active
     user.save()
-    if employee.user_id is None:
-        employee.user = user
-        employee.save(update_fields=["user"])
+    employee.user = user
+    employee.must_change_password = True
+    employee.save(update_fields=["user", "must_change_password"])
+    logger.info(
+        "password set by %s for %s (login %s)",
+        getattr(by, "username", None) or "the system",
+        employee.employee_code,
+        user.username,
+    )
     return employee
+
+
+def unlock_login(*, employee, by=None):
+    """End the lockout of this person's login after too many failed logins (django-axes);
+    the number of lockouts ended."""
+    from axes.utils import reset
+
+    if employee.user is None:
+        return 0
+    count = reset(username=employee.user.username)
+    logger.info(
+        "login %s unlocked by %s",
+        employee.user.username,
+        getattr(by, "username", None) or "the system",
+    )
+    return count
+
+
+def must_change_password(user):
+    """Whether this login must choose a new password before anything else."""
+    if not user.is_authenticated:
+        return False
+    return Employee.objects.filter(user_id=user.pk, must_change_password=True).exists()
+
+
+def password_changed(user):
+    """The person chose their own password: the one HR set no longer needs changing."""
+    Employee.objects.filter(user_id=user.pk, must_change_password=True).update(
+        must_change_password=False
+    )
 
 
 def _set_active(employee, active):

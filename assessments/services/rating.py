@@ -23,6 +23,7 @@ from assessments.services.base import (
     bump_version,
     record_event,
 )
+from competency_portal.lib.textguard import MAX_COMMENT, clean_text
 from framework.models import Indicator, ScalePoint
 
 
@@ -67,6 +68,13 @@ def _check_comments(assessment, comments):
     unknown = [pk for pk in comments if pk not in known or framework_id is None]
     if unknown:
         raise ValidationError(_("A comment names a competency that is not in this round."))
+    for competency_id, text in comments.items():
+        text = clean_text(text or "", multiline=True)
+        if len(text) > MAX_COMMENT:
+            raise ValidationError(
+                _("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}
+            )
+        comments[competency_id] = text
 
 
 def parse_work_results(raw):
@@ -90,7 +98,7 @@ def save_ratings(
     id: text}, and (supervisor only) the work-results percentage. Partial is fine."""
     assessment = Assessment.objects.select_related("cycle__framework").get(pk=assessment.pk)
     _require_open_track(assessment, role)
-    comments = comments or {}
+    comments = dict(comments or {})
     _check_ratings(assessment, values)
     _check_comments(assessment, comments)
     changes = {}

@@ -19,6 +19,9 @@ from assessments.services.base import (
     bump_version,
     record_event,
 )
+from competency_portal.lib.textguard import MAX_COMMENT, clean_text
+
+MAX_WITNESS = 200  # Assessment.refusal_witness
 
 
 def _locked(assessment):
@@ -56,7 +59,11 @@ def record_refusal(*, assessment, by, witness, refusal_date=None, expected_versi
     _require_rated(assessment)
     if assessment.acknowledgement_recorded:
         raise WorkflowError(_("The acknowledgement has already been recorded."))
-    witness = (witness or "").strip()
+    witness = clean_text(witness or "").strip()
+    if len(witness) > MAX_WITNESS:
+        raise ValidationError(
+            _("The witness's name may have at most %(n)d characters.") % {"n": MAX_WITNESS}
+        )
     if not witness:
         raise ValidationError(_("Give the name of the witness."))
     refusal_date = refusal_date or timezone.localdate()
@@ -91,7 +98,11 @@ def review(*, assessment, by, opinion, comment="", expected_version=None):
         raise WorkflowError(_("The opinion has already been given."))
     if opinion not in Assessment.Opinion.values:
         raise ValidationError(_("Choose agree or differ."))
-    comment = (comment or "").strip()
+    comment = clean_text(comment or "", multiline=True).strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError(
+            _("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}
+        )
     if opinion == Assessment.Opinion.DIFFER and not comment:
         raise ValidationError(_("Say why you differ."))
     bump_version(
@@ -193,9 +204,13 @@ def reopen(*, assessment, by, step, reason, expected_version=None):
     assessment = _locked(assessment)
     if step not in REOPEN_STEPS:
         raise ValidationError(_("Unknown step to reopen."))
-    reason = (reason or "").strip()
+    reason = clean_text(reason or "", multiline=True).strip()
     if not reason:
         raise ValidationError(_("Give the reason for reopening."))
+    if len(reason) > MAX_COMMENT:
+        raise ValidationError(
+            _("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}
+        )
     if assessment.cycle.status != Cycle.Status.OPEN:
         raise WorkflowError(_("This round is not open."))
     if not _step_done(assessment, step):

@@ -1,7 +1,6 @@
 """Small pieces of the assessment pages: levels, gaps, states."""
 
 from django import template
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from competency_portal.lib.thai import signed, thai_digits
@@ -63,13 +62,6 @@ def get_track(assessment, role):
 def get_track_label(assessment, role):
     field = "self_state" if role == "self" else "supervisor_state"
     return getattr(assessment, f"get_{field}_display")()
-
-
-@register.filter
-def css_string(value):
-    """Text safe inside a CSS string in a printed form's <style> (quotes and markup removed)."""
-    text = str(value).replace("\\", "").replace('"', "'").replace("<", "").replace(">", "")
-    return mark_safe(text.replace("\n", " "))  # noqa: S308 - the characters that matter are gone
 
 
 @register.filter

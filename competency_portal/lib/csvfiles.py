@@ -10,6 +10,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from competency_portal.lib.textguard import clean_text
+
 
 class ImportErrors(ValidationError):
     """The file was refused and nothing changed: `messages` lists every problem found, each
@@ -21,11 +23,18 @@ class ImportErrors(ValidationError):
 
 
 def check_header(header, expected, *, exact=False):
-    """Refuse a header row that lacks or adds columns (`exact`: also no duplicates)."""
-    names = [name.strip() for name in header]
+    """Refuse a header row that lacks, adds or repeats columns. (`exact` is kept for the
+    callers: a repeated column is refused by every importer.)"""
+    names = [clean_text(str(name)).strip() for name in header]
+    repeated = list(dict.fromkeys(name for name in names if names.count(name) > 1))
+    if repeated:
+        message = _("The column %(columns)s appears more than once in the header row.") % {
+            "columns": ", ".join(repeated)
+        }
+        raise ImportErrors([line_error(1, message)])
     missing = [column for column in expected if column not in names]
     unknown = [name for name in names if name not in expected]
-    if not missing and not unknown and (not exact or len(names) == len(expected)):
+    if not missing and not unknown:
         return
     message = _("The header row must name the columns %(columns)s.") % {
         "columns": ",".join(expected)
@@ -46,7 +55,7 @@ def read_csv_rows(text, expected, *, exact=False):
         if header is None:
             raise ImportErrors([_("The file is empty.")])
         check_header(header, expected, exact=exact)
-        names = [name.strip() for name in header]
+        names = [clean_text(name).strip() for name in header]
         rows, errors = [], []
         for cells in reader:
             if not any(cell.strip() for cell in cells):
@@ -56,10 +65,15 @@ def read_csv_rows(text, expected, *, exact=False):
                 errors.append((line, cell_count_error(line, len(cells), len(names))))
                 continue
             row = dict(zip(names, cells, strict=True))
-            rows.append((reader.line_num, {c: (row.get(c) or "").strip() for c in expected}))
+            rows.append((reader.line_num, {c: clean_cell(row.get(c)) for c in expected}))
     except csv.Error as error:
         raise ImportErrors([line_error(reader.line_num, str(error))]) from error
     return rows, errors
+
+
+def clean_cell(value):
+    """A cell as one line of safe text (competency_portal.lib.textguard), stripped."""
+    return "" if value is None else clean_text(str(value)).strip()
 
 
 def cell_count_error(line, found, expected):

@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from competency_portal.lib.textguard import GuardedForm
 from framework.rules import CODE_MAX_LENGTH, LEVEL_NUMBERS
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(GuardedForm):
     name = forms.CharField(label=_("Name of the version"), max_length=200)
     required_share = forms.CharField(
         label=_("Share of a level's indicators that must be shown to pass it"),
@@ -15,7 +16,7 @@ class SettingsForm(forms.Form):
     )
 
 
-class CompetencyForm(forms.Form):
+class CompetencyForm(GuardedForm):
     code = forms.CharField(
         label=_("Code"),
         max_length=CODE_MAX_LENGTH,
@@ -26,11 +27,11 @@ class CompetencyForm(forms.Form):
     definition = forms.CharField(label=_("Definition"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class LevelForm(forms.Form):
+class LevelForm(GuardedForm):
     title = forms.CharField(label=_("Title of the level"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(GuardedForm):
     text = forms.CharField(
         label=_("Behaviour indicator"),
         required=False,
@@ -78,7 +79,7 @@ def competency_data(form, levels):
     return data
 
 
-class ScalePointForm(forms.Form):
+class ScalePointForm(GuardedForm):
     value = forms.IntegerField(label=_("Value"), min_value=-100, max_value=100)
     label_th = forms.CharField(label=_("Thai label"), max_length=100)
     label_en = forms.CharField(label=_("English label"), max_length=100, required=False)
@@ -88,5 +89,5 @@ class ScalePointForm(forms.Form):
 ScaleFormSet = forms.formset_factory(ScalePointForm, extra=1, can_delete=True)
 
 
-class ImportForm(forms.Form):
+class ImportForm(GuardedForm):
     file = forms.FileField(label=_("Framework file (JSON)"))

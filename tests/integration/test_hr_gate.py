@@ -43,6 +43,7 @@ HR_PAGES = {
     "people:create",
     "people:edit",
     "people:password",
+    "people:unlock",
     "people:deactivate",
     "people:reactivate",
     "people:import",

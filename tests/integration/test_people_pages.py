@@ -345,9 +345,9 @@ def test_the_import_shows_a_preview_then_imports_on_confirmation(hr_client, offi
     assert "วีระ" in page(preview)
     assert not Employee.objects.filter(employee_code="K0301").exists()  # not yet
 
-    hidden = preview.context["confirm_form"].initial["csv_data"]
+    hidden = preview.context["confirm_form"].initial["upload_token"]
     assert f'value="{hidden}"' in preview.content.decode()
-    done = hr_client.post(url, {"csv_data": hidden})
+    done = hr_client.post(url, {"upload_token": hidden})
 
     assert done.status_code == 302
     assert Employee.objects.get(employee_code="K0301").department == office.works
@@ -378,7 +378,7 @@ def test_an_import_with_errors_lists_each_line_and_imports_nothing(hr_client, of
 
 
 def test_a_damaged_confirmation_imports_nothing(hr_client, office):
-    response = hr_client.post(reverse("people:import"), {"csv_data": "not base64!"})
+    response = hr_client.post(reverse("people:import"), {"upload_token": "not a token!"})
 
     assert response.status_code == 200
     assert_message(page(response), "อัปโหลดใหม่", "Upload it again")

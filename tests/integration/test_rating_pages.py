@@ -277,7 +277,8 @@ def test_my_team_queries_do_not_grow_with_the_subordinates(client, round_open):
     small = count_queries(client, url)
     add_subordinates(round_open, 12)
     large = count_queries(client, url)
-    assert large == small <= 8
+    # 9: the session is saved on every request (idle sessions end, PORTAL_SESSION_IDLE_MINUTES)
+    assert large == small <= 9
     html = client.get(url).content.decode()
     assert html.count('class="btn btn-sm btn-primary"') == 2 + 12
 

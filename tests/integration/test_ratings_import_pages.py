@@ -102,9 +102,9 @@ def test_the_import_shows_a_preview_then_imports_on_confirmation(hr_browser, rou
     assert not Rating.objects.exists()  # not yet
 
     confirm = preview.context["confirm_form"]
-    hidden = confirm.initial["csv_data"]
+    hidden = confirm.initial["upload_token"]
     assert f'value="{hidden}"' in page(preview)
-    done = hr_browser.post(url, {"csv_data": hidden, "cycle": cast.cycle.pk, "submit": "False"})
+    done = hr_browser.post(url, {"upload_token": hidden, "cycle": cast.cycle.pk, "submit": "False"})
 
     assert done.status_code == 302
     assert done.url == cast.cycle.get_absolute_url()
@@ -122,7 +122,9 @@ def test_the_submit_choice_is_carried_to_the_confirmation(hr_browser, round_open
 
     preview = hr_browser.post(url, {"cycle": cast.cycle.pk, "file": upload(*lines), "submit": "on"})
     assert preview.context["report"].rows[0].submitted
-    data = {name: preview.context["confirm_form"][name].value() for name in ("csv_data", "cycle")}
+    data = {
+        name: preview.context["confirm_form"][name].value() for name in ("upload_token", "cycle")
+    }
     hr_browser.post(url, {**data, "submit": "True"})
 
     cast.somchai_assessment.refresh_from_db()
@@ -150,14 +152,14 @@ def test_the_confirmation_checks_the_file_again(hr_browser, round_open):
     cast = round_open
     url = reverse("ratings_import:upload")
     preview = hr_browser.post(url, {"cycle": cast.cycle.pk, "file": upload("K0202,self,ACH,1,1,1")})
-    hidden = preview.context["confirm_form"].initial["csv_data"]
+    hidden = preview.context["confirm_form"].initial["upload_token"]
     # Meanwhile somchai submits his self-assessment
     assessment = cast.somchai_assessment
     values = values_up_to(assessment.cycle.framework, {"ACH": 1, "COM": 1, "SDEV": 1, "LOCAL": 1})
     services.save_ratings(assessment=assessment, role="self", by=cast.somchai.user, values=values)
     services.submit_track(assessment=assessment, role="self", by=cast.somchai.user)
 
-    response = hr_browser.post(url, {"csv_data": hidden, "cycle": cast.cycle.pk})
+    response = hr_browser.post(url, {"upload_token": hidden, "cycle": cast.cycle.pk})
 
     assert response.status_code == 200
     [error] = response.context["errors"]
@@ -185,7 +187,8 @@ def test_another_round_may_be_chosen(hr_browser, round_open):
 
 def test_a_damaged_confirmation_imports_nothing(hr_browser, round_open):
     response = hr_browser.post(
-        reverse("ratings_import:upload"), {"csv_data": "not base64!", "cycle": round_open.cycle.pk}
+        reverse("ratings_import:upload"),
+        {"upload_token": "not a token!", "cycle": round_open.cycle.pk},
     )
 
     assert response.status_code == 200

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from assessments.exports import results as results_export
 from assessments.models import Cycle
+from competency_portal.lib.textguard import clean_text
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--cycle", required=True, help="2569-1")
+        parser.add_argument("--cycle", required=True, type=clean_text, help="2569-1")
         parser.add_argument("--format", choices=results_export.FORMATS, default="csv")
         parser.add_argument(
             "-o", "--output", default=None, help=_("File to write (CSV: the screen if left out)")

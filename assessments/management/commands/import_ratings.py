@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from assessments.imports import ratings as ratings_import
 from assessments.models import Cycle
+from competency_portal.lib.textguard import clean_text
 from framework.permissions import HR_GROUP
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--cycle", required=True, help="2569-1")
+        parser.add_argument("--cycle", required=True, type=clean_text, help="2569-1")
         parser.add_argument(
             "--dry-run", action="store_true", help=_("Check the file and change nothing.")
         )
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--by",
             default=None,
+            type=clean_text,
             help=_(
                 "Username of the HR officer who keys the ratings in (default: the first HR "
                 "account)."

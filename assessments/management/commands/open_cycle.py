@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from assessments import services
 from assessments.models import Cycle
+from competency_portal.lib.textguard import clean_text
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--code", required=True, help="2569-1")
+        parser.add_argument("--code", required=True, type=clean_text, help="2569-1")
         parser.add_argument("--fiscal-year", type=int, required=True, help="2569 (Buddhist Era)")
         parser.add_argument("--round", type=int, required=True, choices=[1, 2])
         parser.add_argument("--framework-version", type=int, default=None)

@@ -8,15 +8,18 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Cycle
 from assessments.reports.batch import assessments_to_print, print_forms
+from competency_portal.lib.textguard import clean_text
 
 
 class Command(BaseCommand):
     help = _("Print the appraisal forms of a round (or of one division or person) into one PDF.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--cycle", required=True, help="2569-1")
-        parser.add_argument("--department", help=_("Division name, as in the round"))
-        parser.add_argument("--employee", help=_("Employee code"))
+        parser.add_argument("--cycle", required=True, type=clean_text, help="2569-1")
+        parser.add_argument(
+            "--department", type=clean_text, help=_("Division name, as in the round")
+        )
+        parser.add_argument("--employee", type=clean_text, help=_("Employee code"))
         parser.add_argument("-o", "--output", required=True, help="FILE.pdf")
         parser.add_argument(
             "--workers", type=int, default=None, help=_("Processes (default: every core)")

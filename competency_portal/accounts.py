@@ -1,0 +1,119 @@
+"""Logins: the forced password change after HR set a password, and the password reset that
+does not claim a mail was sent when the mail server refused it. Mounted in urls.py before
+Django's own auth URLs, under the same names."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.signals import user_logged_in
+from django.core.mail import EmailMultiAlternatives
+from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.template import loader
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from assessments.services import people as staff
+
+logger = logging.getLogger(__name__)
+
+
+MUST_CHANGE = "must_change_password"
+
+
+@receiver(user_logged_in)
+def remember_a_password_to_change(sender, request, user, **kwargs):
+    """Read once, at login, whether HR set this person's password: a password set by HR ends
+    the person's other sessions (Django's session hash), so the next login always sees it."""
+    if request is not None and hasattr(request, "session"):
+        request.session[MUST_CHANGE] = staff.must_change_password(user)
+
+
+class ForcePasswordChangeMiddleware:
+    """A person whose password HR set sees nothing but the password change page (and may log
+    out) until they choose their own password. Reads the session only: no query per page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.get(MUST_CHANGE)
+            and not request.path_info.startswith(self.open_paths())
+        ):
+            return redirect("password_change")
+        return self.get_response(request)
+
+    @staticmethod
+    def open_paths():
+        return (
+            reverse("password_change"),
+            reverse("password_change_done"),
+            reverse("logout"),
+            settings.STATIC_URL,
+            "/i18n/",
+        )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view; a successful change also ends the change HR asked for."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        staff.password_changed(form.user)
+        self.request.session.pop(MUST_CHANGE, None)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; a password chosen through the emailed link is the person's own too."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        staff.password_changed(form.user)
+        return response
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, but a mail that cannot be sent raises (Django's only logs it)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            html = loader.render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        message.send()
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, but a mail server that refuses the mail is reported, not hidden."""
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except OSError:  # smtplib.SMTPException too, a connection refused, a timeout
+            logger.exception("the password reset mail could not be sent")
+            form.add_error(
+                None,
+                _(
+                    "The email with the reset link could not be sent. Try again later, "
+                    "or ask HR to set a password for you."
+                ),
+            )
+            return self.form_invalid(form)
