@@ -26,6 +26,9 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_hr_group, sender=self)
+        from assessments.services import audit
+
+        audit.connect_framework_signals()
         from competency_portal import (
             accounts,  # noqa: F401  (registers the login signal)
             checks,  # noqa: F401  (registers the portal's checks)

@@ -5,6 +5,7 @@ with its two rating tracks (self and supervisor), the Ratings and comments, and 
 (AssessmentEvent). Workflows live in services.py; these classes hold data and constraints.
 """
 
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -482,3 +483,90 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.employee} {self.sent_on}"
+
+
+class AuditRefused(Exception):
+    """An audit entry is never changed or deleted."""
+
+
+class AuditQuerySet(models.QuerySet):
+    """No bulk change or delete of the audit trail."""
+
+    def update(self, **kwargs):
+        raise AuditRefused("audit entries cannot be changed")
+
+    def delete(self):
+        raise AuditRefused("audit entries cannot be deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditRefused("audit entries cannot be changed")
+
+
+class AuditEntry(ActorNameMixin, models.Model):
+    """The portal-wide audit trail of sensitive acts (logins, people, passwords, raters,
+    imports, exports, prints, publications): append-only, written by services/audit.py."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Login failed")
+        LOCKED_OUT = "locked_out", _("Login locked after failed attempts")
+        UNLOCKED = "unlocked", _("Login unlocked by HR")
+        PASSWORD_SET = "password_set", _("Password set by HR")
+        PASSWORD_CHANGED = "password_changed", _("Password changed by the person")
+        PASSWORD_RESET = "password_reset", _("Password reset through the emailed link")
+        PERSON_CREATED = "person_created", _("Person added")
+        PERSON_UPDATED = "person_updated", _("Person changed")
+        PERSON_DEACTIVATED = "person_deactivated", _("Person deactivated")
+        PERSON_REACTIVATED = "person_reactivated", _("Person reactivated")
+        RATER_CHANGED = "rater_changed", _("Rater changed")
+        STAFF_IMPORTED = "staff_imported", _("Staff CSV imported")
+        RATINGS_IMPORTED = "ratings_imported", _("Paper ratings imported")
+        FRAMEWORK_IMPORTED = "framework_imported", _("Framework imported")
+        FRAMEWORK_PUBLISHED = "framework_published", _("Framework published")
+        FRAMEWORK_EXPORTED = "framework_exported", _("Framework exported")
+        RESULTS_EXPORTED = "results_exported", _("Results exported")
+        ANALYTICS_EXPORTED = "analytics_exported", _("Analytics CSV downloaded")
+        AUDIT_EXPORTED = "audit_exported", _("Audit trail downloaded")
+        BATCH_PRINT = "batch_print", _("Batch print requested")
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    target = models.CharField(_("concerning"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["at"], name="audit_at"),
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+        ]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or kwargs.get("force_update"):
+            raise AuditRefused("audit entries cannot be changed")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditRefused("audit entries cannot be deleted")
+
+    @property
+    def detail_text(self):
+        return json.dumps(self.detail, ensure_ascii=False, sort_keys=True)

@@ -4,17 +4,21 @@ Django's own auth URLs, under the same names."""
 
 import logging
 
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.mail import EmailMultiAlternatives
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from assessments.models import AuditEntry
+from assessments.services import audit
 from assessments.services import people as staff
 
 logger = logging.getLogger(__name__)
@@ -29,6 +33,50 @@ def remember_a_password_to_change(sender, request, user, **kwargs):
     the person's other sessions (Django's session hash), so the next login always sees it."""
     if request is not None and hasattr(request, "session"):
         request.session[MUST_CHANGE] = staff.must_change_password(user)
+
+
+@receiver(user_logged_in, dispatch_uid="audit_login")
+def record_login(sender, request, user, **kwargs):
+    audit.record(
+        action=AuditEntry.Action.LOGIN,
+        by=user,
+        request=request,
+        target=user.get_username(),
+        summary=audit.thai(gettext_noop("%(username)s logged in"), username=user.get_username()),
+    )
+
+
+def _tried_username(credentials):
+    username = (credentials or {}).get("username") or ""
+    return str(username)[:150]
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def record_login_failure(sender, credentials, request=None, **kwargs):
+    """A failed login: the username tried (never the password), from which address."""
+    username = _tried_username(credentials)
+    audit.record(
+        action=AuditEntry.Action.LOGIN_FAILED,
+        by=None,
+        request=request,
+        target=username,
+        summary=audit.thai(gettext_noop("Failed login as %(username)s"), username=username),
+        detail={"username": username},
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="audit_locked_out")
+def record_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+    """django-axes locked a login (sent at the lock and at each attempt while locked)."""
+    username = str(username or "")[:150]
+    audit.record(
+        action=AuditEntry.Action.LOCKED_OUT,
+        by=None,
+        request=request,
+        target=username,
+        summary=audit.thai(gettext_noop("Login %(username)s locked"), username=username),
+        detail={"username": username, "ip_address": ip_address or ""},
+    )
 
 
 class ForcePasswordChangeMiddleware:
@@ -59,6 +107,18 @@ class ForcePasswordChangeMiddleware:
         )
 
 
+def _record_own_password(action, user, request):
+    audit.record(
+        action=action,
+        by=user,
+        request=request,
+        target=user.get_username(),
+        summary=audit.thai(
+            gettext_noop("%(username)s chose a new password"), username=user.get_username()
+        ),
+    )
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's view; a successful change also ends the change HR asked for."""
 
@@ -66,6 +126,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         staff.password_changed(form.user)
         self.request.session.pop(MUST_CHANGE, None)
+        _record_own_password(AuditEntry.Action.PASSWORD_CHANGED, form.user, self.request)
         return response
 
 
@@ -75,6 +136,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         staff.password_changed(form.user)
+        _record_own_password(AuditEntry.Action.PASSWORD_RESET, form.user, self.request)
         return response
 
 

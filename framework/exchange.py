@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from competency_portal.lib.csvfiles import csv_text
 from competency_portal.lib.textguard import clean_strings
-from framework import rules, tree
+from framework import rules, signals, tree
 from framework.models import ExpectedLevel, Framework, FrameworkEvent, PositionClass
 from framework.services import record
 
@@ -189,6 +189,7 @@ def import_data(data, *, by, organisation=None):
             raise ImportProblems(problems)
         framework = write(clean, organisation)
         record(framework, by, FrameworkEvent.Action.IMPORTED, source_of(data))
+        signals.imported.send(sender=Framework, framework=framework, by=by)
     return framework
 
 

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from framework import rules, tree
+from framework import rules, signals, tree
 from framework.models import (
     Competency,
     ExpectedLevel,
@@ -142,6 +142,7 @@ def publish(*, framework, by):
     framework.published_at = timezone.now()
     framework.save(update_fields=["status", "published_at"])
     record(framework, by, FrameworkEvent.Action.PUBLISHED)
+    signals.published.send(sender=Framework, framework=framework, by=by)
     return framework
 
 

@@ -10,10 +10,12 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_noop
 
 from assessments.exports import analytics as analytics_csv
-from assessments.models import Cycle
+from assessments.models import AuditEntry, Cycle
 from assessments.selectors import analytics
+from assessments.services import audit
 from competency_portal.lib.csvfiles import csv_text
 from competency_portal.lib.downloads import CSV_TYPE, download
 
@@ -38,7 +40,16 @@ def _query(**params):
     return urlencode({key: value for key, value in params.items() if value})
 
 
-def csv_response(rows, filename):
+def csv_response(rows, filename, request=None):
+    rows = list(rows)
+    if request is not None:
+        audit.record(
+            action=AuditEntry.Action.ANALYTICS_EXPORTED,
+            request=request,
+            target=filename,
+            summary=audit.thai(gettext_noop("Analytics CSV %(file)s"), file=filename),
+            detail={"file": filename, "rows": max(len(rows) - 1, 0)},
+        )
     return download(csv_text(rows), filename, CSV_TYPE)
 
 
@@ -62,7 +73,7 @@ def csv_download(request, chart):
     if chart == "trend":
         department = request.GET.get("department", "")
         rows = analytics_csv.trend(analytics.organisation_trend(department))
-        return csv_response(rows, "analytics-trend.csv")
+        return csv_response(rows, "analytics-trend.csv", request)
     if chart not in analytics_csv.CYCLE_CHARTS:
         raise Http404
     _cycles, cycle = _cycles_and_choice(request)
@@ -70,7 +81,7 @@ def csv_download(request, chart):
         raise Http404
     report = analytics.cycle_report(cycle, request.GET.get("department", ""))
     rows = analytics_csv.CYCLE_CHARTS[chart](report)
-    return csv_response(rows, f"analytics-{chart}-{cycle.code}.csv")
+    return csv_response(rows, f"analytics-{chart}-{cycle.code}.csv", request)
 
 
 def trend(request):

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assessments import services
-from assessments.models import Assessment, Cycle, Employee, Rating, Role, Track
+from assessments.models import Assessment, AuditEntry, Cycle, Employee, Rating, Role, Track
+from assessments.services import audit
 from competency_portal.lib.csvfiles import (
     ImportErrors,
     cell_error,
@@ -124,6 +126,24 @@ def import_ratings(*, rows_or_file, cycle, by, dry_run=False, submit=False):
         report.rows = [group.preview for group in groups]
         if not dry_run:
             _apply(groups, by, submit)
+            audit.record(
+                action=AuditEntry.Action.RATINGS_IMPORTED,
+                by=by,
+                target=cycle.code,
+                summary=audit.thai(
+                    gettext_noop("Paper ratings of round %(code)s: %(ratings)d ratings"),
+                    code=cycle.code,
+                    ratings=report.ratings,
+                ),
+                detail={
+                    "cycle": cycle.code,
+                    "people": report.people,
+                    "ratings": report.ratings,
+                    "new": report.new,
+                    "changed": report.changed,
+                    "submitted": len(report.submitted),
+                },
+            )
     return report
 
 

@@ -13,8 +13,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from assessments.models import Department, Employee
+from assessments.models import AuditEntry, Department, Employee
+from assessments.services import audit
 from assessments.services.people import (
     HEADER,
     REQUIRED_COLUMNS,
@@ -80,6 +82,21 @@ def import_staff(*, rows_or_file, by=None, dry_run=False):
             raise ImportErrors(report.errors, report)
         if not dry_run:
             _apply(plans)
+            audit.record(
+                action=AuditEntry.Action.STAFF_IMPORTED,
+                by=by,
+                summary=audit.thai(
+                    gettext_noop("Staff CSV: %(created)d added, %(updated)d changed"),
+                    created=report.created,
+                    updated=report.updated,
+                ),
+                detail={
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "new_departments": list(report.new_departments),
+                },
+            )
     return report
 
 

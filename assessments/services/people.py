@@ -13,8 +13,10 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from assessments.models import Assessment, Cycle, Department, Employee
+from assessments.models import Assessment, AuditEntry, Cycle, Department, Employee
+from assessments.services import audit
 from framework.permissions import HR_GROUP
 
 logger = logging.getLogger(__name__)
@@ -170,6 +172,37 @@ def department_named(name):
 
 # ---------------------------------------------------------------- people
 
+AUDITED_FIELDS = [*TEXT_FIELDS, "position_class", "department", "supervisor", "username"]
+
+
+def audit_values(employee):
+    """The person's audited fields as text, for the audit trail's old and new values."""
+    values = {name: getattr(employee, name) or "" for name in TEXT_FIELDS}
+    for name in ("position_class", "department", "supervisor"):
+        value = getattr(employee, name, None) if getattr(employee, f"{name}_id") else None
+        values[name] = str(value) if value is not None else ""
+    values["username"] = employee.user.username if employee.user_id else ""
+    return values
+
+
+def changed_values(before, after):
+    """{field: {"old": …, "new": …}} of the fields that differ."""
+    return {
+        name: {"old": before[name], "new": after[name]}
+        for name in AUDITED_FIELDS
+        if before.get(name) != after.get(name)
+    }
+
+
+def _record_person(action, employee, by, summary, detail):
+    audit.record(
+        action=action,
+        by=by,
+        target=employee.employee_code,
+        summary=audit.thai(summary, name=employee.full_name),
+        detail=detail,
+    )
+
 
 def fill_employee(employee, data):
     for name in TEXT_FIELDS:
@@ -215,6 +248,13 @@ def create_employee(*, data, by=None):
     _validate(employee, username=username)
     employee.user = new_login(employee, username)
     employee.save()
+    _record_person(
+        AuditEntry.Action.PERSON_CREATED,
+        employee,
+        by,
+        gettext_noop("Added %(name)s"),
+        {"new": audit_values(employee)},
+    )
     return employee
 
 
@@ -222,11 +262,21 @@ def create_employee(*, data, by=None):
 def update_employee(*, employee, data, by=None):
     """Change a person's details. A non-empty `username` renames the login, or creates one
     when the person has none yet."""
+    before = audit_values(employee)
     fill_employee(employee, data)
     username = (data.get("username") or "").strip()
     _validate(employee, username=username)
     employee.save()
     sync_login(employee, username)
+    changes = changed_values(before, audit_values(employee))
+    if changes:
+        _record_person(
+            AuditEntry.Action.PERSON_UPDATED,
+            employee,
+            by,
+            gettext_noop("Changed %(name)s"),
+            {"changes": changes},
+        )
     return employee
 
 
@@ -276,6 +326,13 @@ def set_password(*, employee, password, by=None):
         employee.employee_code,
         user.username,
     )
+    _record_person(
+        AuditEntry.Action.PASSWORD_SET,
+        employee,
+        by,
+        gettext_noop("Password of %(name)s set by HR"),
+        {"username": user.username},
+    )
     return employee
 
 
@@ -291,6 +348,13 @@ def unlock_login(*, employee, by=None):
         "login %s unlocked by %s",
         employee.user.username,
         getattr(by, "username", None) or "the system",
+    )
+    _record_person(
+        AuditEntry.Action.UNLOCKED,
+        employee,
+        by,
+        gettext_noop("Login of %(name)s unlocked"),
+        {"username": employee.user.username, "lockouts_ended": count},
     )
     return count
 
@@ -361,6 +425,13 @@ def deactivate_employee(*, employee, by=None):
             % {"name": employee.full_name, "people": ", ".join(rated)}
         )
     _set_active(employee, False)
+    _record_person(
+        AuditEntry.Action.PERSON_DEACTIVATED,
+        employee,
+        by,
+        gettext_noop("Deactivated %(name)s"),
+        {"active": {"old": True, "new": False}},
+    )
     return employee
 
 
@@ -377,4 +448,11 @@ def reactivate_employee(*, employee, by=None):
             % {"name": supervisor}
         )
     _set_active(employee, True)
+    _record_person(
+        AuditEntry.Action.PERSON_REACTIVATED,
+        employee,
+        by,
+        gettext_noop("Reactivated %(name)s"),
+        {"active": {"old": False, "new": True}},
+    )
     return employee

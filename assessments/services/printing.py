@@ -8,9 +8,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from assessments.models import PrintJob
+from assessments.models import AuditEntry, PrintJob
 from assessments.reports.batch import assessments_to_print, print_forms
+from assessments.services import audit
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,17 @@ def request_batch_print(*, cycle, by, department=""):
             _("Nobody to print in round %(code)s with these options.") % {"code": cycle.code}
         )
     job = PrintJob.objects.create(cycle=cycle, department=department, requested_by=by, total=total)
+    audit.record(
+        action=AuditEntry.Action.BATCH_PRINT,
+        by=by,
+        target=cycle.code,
+        summary=audit.thai(
+            gettext_noop("Batch print of round %(code)s: %(total)d forms"),
+            code=cycle.code,
+            total=total,
+        ),
+        detail={"cycle": cycle.code, "department": department, "forms": total, "job": job.pk},
+    )
     transaction.on_commit(lambda: print_job_task.enqueue(job.pk))
     return job
 

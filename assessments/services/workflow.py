@@ -5,15 +5,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assessments import permissions
 from assessments.models import (
     Assessment,
     AssessmentEvent,
+    AuditEntry,
     Cycle,
     Employee,
     Track,
 )
+from assessments.services import audit
 from assessments.services.base import (
     WorkflowError,
     bump_version,
@@ -139,9 +142,29 @@ def change_rater(*, assessment, by, supervisor, expected_version=None):
     above = supervisor.supervisor if supervisor and supervisor.supervisor_id else None
     reviewer = above if above is not None and above.active else None
     before = assessment.supervisor.full_name if assessment.supervisor else "–"
+    old_code = assessment.supervisor.employee_code if assessment.supervisor else ""
     bump_version(assessment, expected_version, supervisor=supervisor, reviewer=reviewer)
     after = supervisor.full_name if supervisor else "–"
     record_event(assessment, by, AssessmentEvent.Action.RATER_CHANGED, detail=f"{before} → {after}")
+    audit.record(
+        action=AuditEntry.Action.RATER_CHANGED,
+        by=by,
+        target=f"{assessment.cycle.code} {assessment.employee.employee_code}",
+        summary=audit.thai(
+            gettext_noop("Rater of %(name)s: %(old)s → %(new)s"),
+            name=assessment.employee.full_name,
+            old=before,
+            new=after,
+        ),
+        detail={
+            "assessment": assessment.pk,
+            "old": {"employee_code": old_code, "name": before},
+            "new": {
+                "employee_code": supervisor.employee_code if supervisor else "",
+                "name": after,
+            },
+        },
+    )
     return assessment
 
 

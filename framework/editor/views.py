@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from competency_portal.lib.downloads import download
 from competency_portal.lib.thai import thai_digits
-from framework import diff, exchange, selectors, services
+from framework import diff, exchange, selectors, services, signals
 from framework.editor import forms as editor_forms
 from framework.models import Competency, ExpectedLevel, Framework, PositionClass
 
@@ -281,6 +281,9 @@ def version_export(request, version, kind="json"):
         body, content_type = exchange.export_csv(framework), "text/csv; charset=utf-8"
     else:
         body, content_type = exchange.export_json(framework), "application/json; charset=utf-8"
+    signals.exported.send(
+        sender=Framework, framework=framework, by=request.user, format=kind, request=request
+    )
     return download(body, f"framework-v{framework.version}.{kind}", content_type)
 
 

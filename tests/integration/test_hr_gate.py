@@ -39,6 +39,8 @@ HR_PAGES = {
     "assessments:print_job_create",
     "assessments:print_job",
     "assessments:print_job_file",
+    "assessments:audit",
+    "assessments:audit_csv",
     "people:list",
     "people:create",
     "people:edit",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from assessments.exports import results as results_export
 from assessments.models import Cycle
+from assessments.services.audit import record_results_export
 from competency_portal.lib.textguard import clean_text
 
 
@@ -31,9 +32,11 @@ class Command(BaseCommand):
             raise CommandError(_("An Excel workbook needs a file: add -o FILE.xlsx."))
         if output is None:
             self.stdout.write(results_export.export_csv(found), ending="")
+            record_results_export(found, format)
             return
         content, _type, _name = results_export.export(found, format)
         Path(output).write_bytes(content)
+        record_results_export(found, format, file=str(output))
         self.stdout.write(
             _("Results of round %(code)s written to %(file)s") % {"code": cycle, "file": output}
         )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from framework import exchange
+from framework import exchange, signals
 from framework.models import Framework
 
 WRITERS = {"json": exchange.export_json, "csv": exchange.export_csv}
@@ -44,6 +44,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Cannot write %(file)s: %(error)s") % {"file": output, "error": error.strerror}
             ) from None
+        signals.exported.send(
+            sender=Framework, framework=framework, by=None, format=format, request=None
+        )
         self.stdout.write(
             _("Version %(v)s written to %(file)s.") % {"v": framework.version, "file": output}
         )

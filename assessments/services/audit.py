@@ -1,0 +1,139 @@
+"""The audit trail: `record(...)` appends one AuditEntry. Entries are never changed or
+deleted (assessments.models.AuditEntry refuses it)."""
+
+import ipaddress
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
+from assessments.models import AuditEntry
+
+Action = AuditEntry.Action
+
+
+def address_of(request):
+    """REMOTE_ADDR of the request when it is an IP address, else None."""
+    if request is None:
+        return None
+    raw = (getattr(request, "META", None) or {}).get("REMOTE_ADDR") or ""
+    try:
+        return str(ipaddress.ip_address(raw.strip()))
+    except ValueError:
+        return None
+
+
+def thai(message, **params):
+    """`message` (marked with gettext_noop) in the portal's language, Thai, whatever language
+    the person acting reads: the trail reads the same for everyone."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = translation.gettext(message)
+    return text % params if params else text
+
+
+def _json_safe(value):
+    """`detail` as plain JSON values (dates, decimals, model instances become text)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, default=str))
+
+
+def json_text(value):
+    """`detail` as one line of JSON, Thai letters as they are."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
+
+
+def _user(by):
+    if by is None or not getattr(by, "is_authenticated", False) or by.pk is None:
+        return None
+    return by
+
+
+def record(*, action, by=None, request=None, target="", summary="", detail=None):
+    """Append one entry: `by` acted (None: a command or the system), from `request`'s
+    address, doing `action` on `target`; `summary` in Thai, `detail` a JSON-able dict."""
+    if by is None and request is not None:
+        by = getattr(request, "user", None)
+    return AuditEntry.objects.create(
+        action=action,
+        actor=_user(by),
+        address=address_of(request),
+        target=str(target or "")[:200],
+        summary=str(summary or ""),
+        detail=_json_safe(detail or {}),
+    )
+
+
+def record_results_export(cycle, fmt, *, by=None, request=None, file=""):
+    """One audit entry per download (or command run) of a round's results."""
+    record(
+        action=Action.RESULTS_EXPORTED,
+        by=by,
+        request=request,
+        target=cycle.code,
+        summary=thai(
+            gettext_noop("Results of round %(code)s exported (%(format)s)"),
+            code=cycle.code,
+            format=fmt.upper(),
+        ),
+        detail={"cycle": cycle.code, "format": fmt, **({"file": file} if file else {})},
+    )
+
+
+# ---------------------------------------------------------------- signals of the framework app
+# framework must not import assessments: it sends framework.signals, these record them
+# (connected in assessments/apps.py).
+
+
+def _framework_target(framework):
+    return f"v{framework.version}"
+
+
+def on_framework_published(sender, framework, by=None, **kwargs):
+    record(
+        action=Action.FRAMEWORK_PUBLISHED,
+        by=by,
+        target=_framework_target(framework),
+        summary=thai(gettext_noop("Framework version %(v)s published"), v=framework.version),
+        detail={"version": framework.version, "organisation": framework.organisation},
+    )
+
+
+def on_framework_imported(sender, framework, by=None, **kwargs):
+    counts = {
+        "competencies": framework.competencies.count(),
+        "indicators": framework.competencies.aggregate(n=Count("levels__indicators"))["n"],
+    }
+    record(
+        action=Action.FRAMEWORK_IMPORTED,
+        by=by,
+        target=_framework_target(framework),
+        summary=thai(
+            gettext_noop("Framework imported as draft version %(v)s"), v=framework.version
+        ),
+        detail={"version": framework.version, **counts},
+    )
+
+
+def on_framework_exported(sender, framework, by=None, format="", request=None, **kwargs):
+    record(
+        action=Action.FRAMEWORK_EXPORTED,
+        by=by,
+        request=request,
+        target=_framework_target(framework),
+        summary=thai(
+            gettext_noop("Framework version %(v)s exported (%(format)s)"),
+            v=framework.version,
+            format=str(format).upper(),
+        ),
+        detail={"version": framework.version, "format": format},
+    )
+
+
+def connect_framework_signals():
+    from framework import signals
+
+    signals.published.connect(on_framework_published, dispatch_uid="audit_framework_published")
+    signals.imported.connect(on_framework_imported, dispatch_uid="audit_framework_imported")
+    signals.exported.connect(on_framework_exported, dispatch_uid="audit_framework_exported")
