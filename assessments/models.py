@@ -502,6 +502,9 @@ class AuditQuerySet(models.QuerySet):
         raise AuditRefused("audit entries cannot be changed")
 
 
+NOT_SIGNED_IN = _("Someone not signed in")
+
+
 class AuditEntry(ActorNameMixin, models.Model):
     """The portal-wide audit trail of sensitive acts (logins, people, passwords, raters,
     imports, exports, prints, publications): append-only, written by services/audit.py."""
@@ -566,6 +569,14 @@ class AuditEntry(ActorNameMixin, models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditRefused("audit entries cannot be deleted")
+
+    @property
+    def actor_name(self):
+        """A failed login or a lockout has nobody signed in: not "the system"."""
+        anonymous = (self.Action.LOGIN_FAILED, self.Action.LOCKED_OUT)
+        if self.actor_id is None and self.action in anonymous:
+            return NOT_SIGNED_IN
+        return super().actor_name
 
     @property
     def detail_text(self):

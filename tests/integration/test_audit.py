@@ -409,3 +409,10 @@ def test_the_csv_follows_the_filters(hr_client, entries):
     response = hr_client.get(reverse("assessments:audit_csv"), query)
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [(row[1], row[4]) for row in rows[1:]] == [("somchai", "login")]
+
+
+def test_a_failed_login_names_nobody_signed_in_not_the_system(client, db):
+    client.post(reverse("login"), {"username": "nobody-here", "password": "wrong"})
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.LOGIN_FAILED)
+    assert entry.actor is None
+    assert str(entry.actor_name) in ("ผู้ที่ยังไม่ได้เข้าสู่ระบบ", "Someone not signed in")
