@@ -104,31 +104,27 @@ def person_unlock(request, pk):
     return redirect("people:edit", pk=employee.pk)
 
 
-@require_POST
-def person_deactivate(request, pk):
+def _person_step(request, pk, service, success):
+    """Run one people service for HR's POST and come back to the person's page."""
     employee = _person(pk)
     try:
-        staff.deactivate_employee(employee=employee, by=request.user)
+        service(employee=employee, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            _("%(name)s was deactivated and can no longer log in.") % {"name": employee.full_name},
-        )
+        messages.success(request, success % {"name": employee.full_name})
     return redirect("people:edit", pk=employee.pk)
+
+
+@require_POST
+def person_deactivate(request, pk):
+    success = _("%(name)s was deactivated and can no longer log in.")
+    return _person_step(request, pk, staff.deactivate_employee, success)
 
 
 @require_POST
 def person_reactivate(request, pk):
-    employee = _person(pk)
-    try:
-        staff.reactivate_employee(employee=employee, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s is active again.") % {"name": employee.full_name})
-    return redirect("people:edit", pk=employee.pk)
+    return _person_step(request, pk, staff.reactivate_employee, _("%(name)s is active again."))
 
 
 def _import_done(request, report):
