@@ -266,7 +266,11 @@ class Assessment(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     finalized_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locks: `version` for the workflow steps (acknowledge, review, rater, final),
+    # one per rating track so that an employee's draft never conflicts with the supervisor's.
     version = models.PositiveIntegerField(default=1)
+    self_version = models.PositiveIntegerField(default=1)
+    supervisor_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["cycle", "employee__department__name_th", "employee__first_name"]
@@ -301,6 +305,9 @@ class Assessment(models.Model):
 
     def track_state(self, role):
         return self.self_state if role == Role.SELF else self.supervisor_state
+
+    def track_version(self, role):
+        return self.self_version if role == Role.SELF else self.supervisor_version
 
     @property
     def stage(self):
@@ -531,6 +538,9 @@ class AuditEntry(ActorNameMixin, models.Model):
         ANALYTICS_EXPORTED = "analytics_exported", _("Analytics CSV downloaded")
         AUDIT_EXPORTED = "audit_exported", _("Audit trail downloaded")
         BATCH_PRINT = "batch_print", _("Batch print requested")
+        TWO_FACTOR_ENABLED = "2fa_enabled", _("Two-factor sign-in turned on")
+        TWO_FACTOR_DISABLED = "2fa_disabled", _("Two-factor sign-in turned off")
+        TWO_FACTOR_FAILED = "2fa_failed", _("Wrong two-factor code")
 
     at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(

@@ -1,8 +1,9 @@
 """What every write of an assessment shares: the errors, the optimistic lock, the audit record.
 
 A service checks the workflow rules itself (a submitted track is never written, whatever a
-page shows), records an AssessmentEvent, and bumps the assessment's `version`: a caller that
-read an older version gets StaleAssessment. Who may call is the views' (and the gate's) job.
+page shows), records an AssessmentEvent, and bumps the assessment's `version` (or the rating
+track's own): a caller that read an older version gets StaleAssessment. Who may call is the
+views' (and the gate's) job.
 """
 
 from django.core.exceptions import ValidationError
@@ -39,17 +40,34 @@ class IncompleteRatings(ValidationError):
         )
 
 
-def bump_version(assessment, expected_version, **changes):
-    """Write `changes` and version+1 only if nobody saved since `expected_version`."""
-    version = assessment.version if expected_version is None else int(expected_version)
-    updated = Assessment.objects.filter(pk=assessment.pk, version=version).update(
-        version=F("version") + 1, **changes
+def bump_version(assessment, expected_version, *, track=None, also=(), **changes):
+    """Write `changes` and add one to a version, only if nobody saved since `expected_version`.
+
+    The version is the workflow's (`version`), or one rating track's (`self_version`,
+    `supervisor_version`) when `track` names it: a draft of one track never conflicts with
+    the other. `also` names versions that move too, unchecked (a submit changes both)."""
+    field = f"{track}_version" if track else "version"
+    version = getattr(assessment, field) if expected_version is None else int(expected_version)
+    increments = {name: F(name) + 1 for name in (field, *also)}
+    updated = Assessment.objects.filter(pk=assessment.pk, **{field: version}).update(
+        **increments, **changes
     )
     if not updated:
         raise StaleAssessment()
-    for field, value in changes.items():
-        setattr(assessment, field, value)
-    assessment.version = version + 1
+    for name, value in changes.items():
+        setattr(assessment, name, value)
+    setattr(assessment, field, version + 1)
+    if also:
+        assessment.refresh_from_db(fields=list(also))
+
+
+def locked(assessment):
+    """The assessment as the database has it now, its row locked until the transaction ends."""
+    return (
+        Assessment.objects.select_related("cycle__framework")
+        .select_for_update(of=("self",))
+        .get(pk=assessment.pk)
+    )
 
 
 def record_event(assessment, by, action, role="", from_state="", to_state="", detail=""):

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import (
-    Assessment,
     AssessmentEvent,
     CompetencyComment,
     Cycle,
@@ -21,6 +20,7 @@ from assessments.services.base import (
     IncompleteRatings,
     WorkflowError,
     bump_version,
+    locked,
     record_event,
 )
 from competency_portal.lib.textguard import MAX_COMMENT, clean_text
@@ -95,8 +95,12 @@ def save_ratings(
     *, assessment, role, by, values, comments=None, work_results=..., expected_version=None
 ):
     """Save a draft of one track: ratings {indicator id: value or None}, comments {competency
-    id: text}, and (supervisor only) the work-results percentage. Partial is fine."""
-    assessment = Assessment.objects.select_related("cycle__framework").get(pk=assessment.pk)
+    id: text}, and (supervisor only) the work-results percentage. Partial is fine.
+
+    `expected_version` is the track's version the page was read at (`self_version` or
+    `supervisor_version`): a save on top of someone else's later save of the same track is
+    refused with StaleAssessment, while the other track's saves never get in the way."""
+    assessment = locked(assessment)
     _require_open_track(assessment, role)
     comments = dict(comments or {})
     _check_ratings(assessment, values)
@@ -107,7 +111,7 @@ def save_ratings(
     before = assessment.track_state(role)
     if before == Track.NOT_STARTED:
         changes[f"{role}_state"] = Track.IN_PROGRESS
-    bump_version(assessment, expected_version, **changes)
+    bump_version(assessment, expected_version, track=role, **changes)
     _write_ratings(assessment, role, by, values)
     _write_comments(assessment, role, by, comments)
     record_event(
@@ -198,8 +202,9 @@ def missing_indicators(assessment, role):
 
 @transaction.atomic
 def submit_track(*, assessment, role, by, expected_version=None):
-    """Submit one track; every indicator must be rated. Afterwards it is read-only."""
-    assessment = Assessment.objects.select_related("cycle").get(pk=assessment.pk)
+    """Submit one track; every indicator must be rated. Afterwards it is read-only.
+    `expected_version` is the track's version, as for save_ratings."""
+    assessment = locked(assessment)
     _require_open_track(assessment, role)
     missing = missing_indicators(assessment, role)
     if missing:
@@ -208,6 +213,8 @@ def submit_track(*, assessment, role, by, expected_version=None):
     bump_version(
         assessment,
         expected_version,
+        track=role,
+        also=("version",),
         **{f"{role}_state": Track.SUBMITTED, f"{role}_submitted_at": timezone.now()},
     )
     record_event(assessment, by, AssessmentEvent.Action.SUBMITTED, role, before, Track.SUBMITTED)

@@ -143,7 +143,13 @@ def change_rater(*, assessment, by, supervisor, expected_version=None):
     reviewer = above if above is not None and above.active else None
     before = assessment.supervisor.full_name if assessment.supervisor else "–"
     old_code = assessment.supervisor.employee_code if assessment.supervisor else ""
-    bump_version(assessment, expected_version, supervisor=supervisor, reviewer=reviewer)
+    bump_version(
+        assessment,
+        expected_version,
+        also=("supervisor_version",),  # the previous rater's open page can no longer save
+        supervisor=supervisor,
+        reviewer=reviewer,
+    )
     after = supervisor.full_name if supervisor else "–"
     record_event(assessment, by, AssessmentEvent.Action.RATER_CHANGED, detail=f"{before} → {after}")
     audit.record(
@@ -238,7 +244,10 @@ def reopen(*, assessment, by, step, reason, expected_version=None):
         raise WorkflowError(_("This round is not open."))
     if not _step_done(assessment, step):
         raise WorkflowError(_("That step is not finished, so there is nothing to reopen."))
-    bump_version(assessment, expected_version, **_reopen_changes(step))
+    # A reopened track moves its own version too: a page read before it was submitted
+    # cannot save over what was submitted.
+    tracks = {"self": ("self_version",), "supervisor": ("supervisor_version",)}
+    bump_version(assessment, expected_version, also=tracks.get(step, ()), **_reopen_changes(step))
     record_event(assessment, by, AssessmentEvent.Action.REOPENED, to_state=step, detail=reason)
     return assessment
 

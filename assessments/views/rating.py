@@ -3,15 +3,19 @@ beside it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from assessments import forms, permissions, services
 from assessments.models import Role, Track
+from assessments.selectors import conflicts
 from assessments.selectors import rating as selectors
 from assessments.views.common import assessment_for, flash_errors
 
+KEYS_SALT = "assessments.rating.conflict-keys"
+WORK_FIELD = "work_results"
 ROLE_PAGES = {
     Role.SELF: ("assessments:self", permissions.can_rate_self),
     Role.SUPERVISOR: ("assessments:rate", permissions.can_rate_as_supervisor),
@@ -37,13 +41,20 @@ def _rating_page(request, pk, role):
         outcome = _save_rating_post(request, assessment, role)
         if outcome is None:
             return redirect(url_name, pk=pk)
+        if isinstance(outcome, conflicts.Conflict):
+            return _conflict_page(request, outcome)
         status, missing = outcome
         assessment.refresh_from_db()
     sheet = selectors.rating_sheet(assessment, role)
     work_results = assessment.work_results
-    if status in (400, 409):
-        # Nothing was saved: show what the person entered, so that nothing typed is lost.
+    version = assessment.track_version(role)
+    base = conflicts.sign(conflicts.snapshot(sheet, role, work_results))
+    if status == 400:
+        # Nothing was saved: show what the person entered, so that nothing typed is lost, with
+        # the version and snapshot it was typed on (a later save by someone else still counts).
         work_results = _keep_posted(sheet, request.POST)
+        version = request.POST.get("version", version)
+        base = request.POST.get("base", base)
     context = {
         "assessment": assessment,
         "sheet": sheet,
@@ -52,8 +63,20 @@ def _rating_page(request, pk, role):
         "missing": missing,
         "missing_ids": {indicator.pk for indicator in missing},
         "work_results": work_results,
+        "form_version": version,
+        "form_base": base,
     }
     return render(request, "assessments/rating.html", context, status=status)
+
+
+def _conflict_page(request, conflict, status=409):
+    context = {
+        "assessment": conflict.assessment,
+        "role": conflict.role,
+        "conflict": conflict,
+        "keys_token": signing.dumps(conflict.keys, salt=KEYS_SALT),
+    }
+    return render(request, "assessments/rating_conflict.html", context, status=status)
 
 
 def _keep_posted(sheet, post):
@@ -78,32 +101,72 @@ def _read_only(assessment, role):
     )
 
 
-def _save_rating_post(request, assessment, role):
-    """Save (and maybe submit) one track. None when done; else (status, missing indicators)."""
+def _resolution(post):
+    """A conflict page's answer as an ordinary rating post: for each conflict, mine where the
+    person chose mine (theirs is already saved), plus their other changes. Also the conflicts
+    left without a choice (counted as mine, so that the page can ask again)."""
     try:
-        values, comments = forms.parse_ratings(request.POST)
-        version = forms.parse_version(request.POST)
-        extra = {}
-        if role == Role.SUPERVISOR:
-            extra["work_results"] = services.parse_work_results(request.POST.get("work_results"))
+        keys = signing.loads(post.get("resolve_keys", ""), salt=KEYS_SALT)
+    except signing.BadSignature:
+        raise ValidationError(_("The form has expired; reload the page.")) from None
+    data, unpicked = post.copy(), []
+    for key in keys:
+        pick = post.get(f"pick_{key}")
+        if pick not in ("mine", "theirs"):
+            unpicked.append(key)
+        if pick != "theirs":
+            data[WORK_FIELD if key == conflicts.WORK else key] = post.get(f"mine_{key}", "")
+    return data, unpicked
+
+
+def _mine(post, role):
+    """What the person sent, parsed: a conflicts.Mine. ValidationError when malformed."""
+    values, comments = forms.parse_ratings(post)
+    work_results = ...
+    if role == Role.SUPERVISOR and WORK_FIELD in post:
+        work_results = services.parse_work_results(post.get(WORK_FIELD))
+    return conflicts.Mine(values, comments, work_results)
+
+
+def _save_rating_post(request, assessment, role):
+    """Save (and maybe submit) one track. None when done; a Conflict when someone else saved
+    this track first; else (status, missing indicators)."""
+    post = request.POST
+    try:
+        if "resolve_keys" in post:
+            post, unpicked = _resolution(post)
+            if unpicked:
+                messages.error(request, _("Choose one version for every item in conflict."))
+                return _conflict(assessment, role, post)
+        mine = _mine(post, role)
+        extra = {} if mine.work_results is ... else {"work_results": mine.work_results}
         assessment = services.save_ratings(
             assessment=assessment,
             role=role,
             by=request.user,
-            values=values,
-            comments=comments,
-            expected_version=version,
+            values=mine.values,
+            comments=mine.comments,
+            expected_version=forms.parse_version(post),
             **extra,
         )
-    except services.StaleAssessment as error:
-        messages.error(request, str(error))
-        return 409, []
+    except services.StaleAssessment:
+        return _conflict(assessment, role, post)
     except ValidationError as error:
         flash_errors(request, error)
         return 400, []
-    if request.POST.get("action") != "submit":
+    if post.get("action") != "submit":
         messages.success(request, _("Your draft was saved."))
         return None
+    return _submit(request, assessment, role)
+
+
+def _conflict(assessment, role, post):
+    assessment.refresh_from_db()
+    base = conflicts.unsign(post.get("base"))
+    return conflicts.rating_conflict(assessment, role, _mine(post, role), base)
+
+
+def _submit(request, assessment, role):
     try:
         services.submit_track(assessment=assessment, role=role, by=request.user)
     except services.IncompleteRatings as error:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from assessments import services
 from assessments.models import Assessment, AssessmentEvent, Rating, Role, Track
 from framework.models import Competency, Framework, Indicator, Level
-from tests.factories import all_indicators, rate
+from tests.factories import all_indicators, rate, values_up_to
 
 REACHED = {"ACH": 2, "COM": 1, "SDEV": 3, "LOCAL": 1}
 
@@ -20,7 +20,8 @@ def snapshot(assessment):
     ratings = sorted(
         Rating.objects.filter(assessment=a).values_list("indicator_id", "role", "value")
     )
-    return (a.version, a.self_state, a.supervisor_state, a.acknowledgement, ratings)
+    versions = (a.version, a.self_version, a.supervisor_version)
+    return (versions, a.self_state, a.supervisor_state, a.acknowledgement, ratings)
 
 
 @pytest.fixture
@@ -39,7 +40,8 @@ def test_a_partial_draft_is_saved_and_recorded(round_open, somchai_a):
     )
     a = fresh(somchai_a)
     assert a.self_state == Track.IN_PROGRESS
-    assert a.version == 2
+    # The self track's version moves; the workflow's and the supervisor track's do not
+    assert (a.version, a.self_version, a.supervisor_version) == (1, 2, 1)
     assert Rating.objects.filter(assessment=a, role="self").count() == 5
     assert a.comments.get().text == "ส่งงานตรงเวลา"
     event = a.events.get(action="saved")
@@ -118,9 +120,9 @@ def test_a_value_outside_the_scale_is_refused(round_open, somchai_a):
     assert snapshot(somchai_a) == before
 
 
-def test_a_concurrent_save_is_refused_not_overwritten(round_open, somchai_a):
+def test_a_concurrent_save_of_the_same_track_is_refused_not_overwritten(round_open, somchai_a):
     indicator = all_indicators(somchai_a.cycle.framework)[0]
-    read_version = somchai_a.version
+    read_version = somchai_a.supervisor_version
     services.save_ratings(
         assessment=somchai_a,
         role=Role.SUPERVISOR,
@@ -132,12 +134,52 @@ def test_a_concurrent_save_is_refused_not_overwritten(round_open, somchai_a):
     with pytest.raises(services.StaleAssessment):
         services.save_ratings(
             assessment=somchai_a,
-            role=Role.SELF,
-            by=round_open.somchai.user,
+            role=Role.SUPERVISOR,
+            by=round_open.head.user,
             values={indicator.pk: 0},
             expected_version=read_version,
         )
     assert snapshot(somchai_a) == before
+
+
+def test_a_save_of_the_other_track_never_conflicts(round_open, somchai_a):
+    indicator = all_indicators(somchai_a.cycle.framework)[0]
+    self_read, supervisor_read = somchai_a.self_version, somchai_a.supervisor_version
+    for role, by, value, read in [
+        (Role.SUPERVISOR, round_open.head.user, 1, supervisor_read),
+        (Role.SELF, round_open.somchai.user, 0, self_read),
+    ]:
+        services.save_ratings(
+            assessment=somchai_a,
+            role=role,
+            by=by,
+            values={indicator.pk: value},
+            expected_version=read,
+        )
+    saved = Rating.objects.filter(assessment=somchai_a).values_list("role", "value")
+    assert sorted(saved) == [("self", 0), ("supervisor", 1)]
+
+
+def test_a_submitted_then_reopened_track_refuses_a_page_read_before(round_open, somchai_a):
+    framework = somchai_a.cycle.framework
+    read_before = somchai_a.self_version
+    services.save_ratings(
+        assessment=somchai_a,
+        role=Role.SELF,
+        by=round_open.somchai.user,
+        values=values_up_to(framework, {"ACH": 1, "COM": 1, "SDEV": 1, "LOCAL": 1}),
+    )
+    services.submit_track(assessment=somchai_a, role=Role.SELF, by=round_open.somchai.user)
+    services.reopen(assessment=somchai_a, by=round_open.hr, step="self", reason="แก้ไข")
+    first = all_indicators(framework)[0]
+    with pytest.raises(services.StaleAssessment):
+        services.save_ratings(
+            assessment=somchai_a,
+            role=Role.SELF,
+            by=round_open.somchai.user,
+            values={first.pk: 0},
+            expected_version=read_before,
+        )
 
 
 def test_work_results_are_0_to_100():
