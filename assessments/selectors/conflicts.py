@@ -87,10 +87,15 @@ class Conflict:
     mine_only: list = field(default_factory=list)
     theirs_only: list = field(default_factory=list)
     saved_by: object = None
+    picks: dict = field(default_factory=dict)  # choices already made on a page sent back
 
     @property
     def keys(self):
         return [item.key for item in self.conflicts]
+
+    def picked(self):
+        """The conflicts, each with the choice already made ("mine", "theirs" or None)."""
+        return [(item, self.picks.get(item.key)) for item in self.conflicts]
 
 
 @dataclass
@@ -120,8 +125,10 @@ class Mine:
         return digest(self.comments[number]), self.comments[number]
 
 
-def rating_conflict(assessment, role, mine, base):
-    """The three-way comparison of one track after a refused save (see the module)."""
+def rating_conflict(assessment, role, mine, base, unresolved=()):
+    """The three-way comparison of one track after a refused save (see the module).
+    `unresolved`: keys of a conflict page's items left without a choice; they stay conflicts
+    while mine and theirs differ."""
     sheet = rating_sheet(assessment, role)
     theirs = snapshot(sheet, role, assessment.work_results)
     shown = _shown(sheet, role, assessment.work_results)
@@ -137,6 +144,8 @@ def rating_conflict(assessment, role, mine, base):
         start = base.get(key, UNKNOWN) if base is not None else UNKNOWN
         if my_value is UNKNOWN:
             my_value = their_value if start is UNKNOWN else start
+        if key in unresolved:
+            start = UNKNOWN
         _place(conflict, key, shown[key], (start, my_value, their_value), my_text, mine, sheet)
     return conflict
 

@@ -102,21 +102,22 @@ def _read_only(assessment, role):
 
 
 def _resolution(post):
-    """A conflict page's answer as an ordinary rating post: for each conflict, mine where the
-    person chose mine (theirs is already saved), plus their other changes. Also the conflicts
-    left without a choice (counted as mine, so that the page can ask again)."""
+    """A conflict page's answer: (the keys in conflict, {key: "mine" or "theirs"})."""
     try:
         keys = signing.loads(post.get("resolve_keys", ""), salt=KEYS_SALT)
     except signing.BadSignature:
         raise ValidationError(_("The form has expired; reload the page.")) from None
-    data, unpicked = post.copy(), []
+    picks = {key: post.get(f"pick_{key}") for key in keys}
+    return keys, {key: pick for key, pick in picks.items() if pick in ("mine", "theirs")}
+
+
+def _with_mine(post, keys):
+    """The answer as an ordinary rating post: mine for `keys` (theirs is already saved), on
+    top of the person's other changes, which the page sends as ordinary fields."""
+    data = post.copy()
     for key in keys:
-        pick = post.get(f"pick_{key}")
-        if pick not in ("mine", "theirs"):
-            unpicked.append(key)
-        if pick != "theirs":
-            data[WORK_FIELD if key == conflicts.WORK else key] = post.get(f"mine_{key}", "")
-    return data, unpicked
+        data[WORK_FIELD if key == conflicts.WORK else key] = post.get(f"mine_{key}", "")
+    return data
 
 
 def _mine(post, role):
@@ -134,10 +135,11 @@ def _save_rating_post(request, assessment, role):
     post = request.POST
     try:
         if "resolve_keys" in post:
-            post, unpicked = _resolution(post)
-            if unpicked:
+            keys, picks = _resolution(post)
+            if len(picks) < len(keys):
                 messages.error(request, _("Choose one version for every item in conflict."))
-                return _conflict(assessment, role, post)
+                return _conflict(assessment, role, _with_mine(post, keys), keys, picks)
+            post = _with_mine(post, [key for key in keys if picks[key] == "mine"])
         mine = _mine(post, role)
         extra = {} if mine.work_results is ... else {"work_results": mine.work_results}
         assessment = services.save_ratings(
@@ -160,10 +162,13 @@ def _save_rating_post(request, assessment, role):
     return _submit(request, assessment, role)
 
 
-def _conflict(assessment, role, post):
+def _conflict(assessment, role, post, unresolved=(), picks=None):
+    """The conflict to show; `unresolved` and `picks`: a conflict page answered in part."""
     assessment.refresh_from_db()
     base = conflicts.unsign(post.get("base"))
-    return conflicts.rating_conflict(assessment, role, _mine(post, role), base)
+    conflict = conflicts.rating_conflict(assessment, role, _mine(post, role), base, unresolved)
+    conflict.picks = picks or {}
+    return conflict
 
 
 def _submit(request, assessment, role):

@@ -131,7 +131,7 @@ def test_the_choices_are_saved_on_top_of_the_other_save(two_tabs):
 
 
 def test_a_conflict_without_a_choice_for_every_item_writes_nothing(two_tabs):
-    assessment, client, stale_b, (first, _second, _third, _competency) = two_tabs
+    assessment, client, stale_b, (first, _second, _third, competency) = two_tabs
     conflict = client.post(self_url(assessment), stale_b)
     before = saved(assessment)
 
@@ -140,7 +140,12 @@ def test_a_conflict_without_a_choice_for_every_item_writes_nothing(two_tabs):
     )
 
     assert response.status_code == 409
-    assert CHOOSE_ALL in response.content.decode()
+    html = response.content.decode()
+    assert CHOOSE_ALL in html
+    # Asked again: both items are still offered, the answered one with its answer
+    assert f'name="pick_r{first.pk}"' in html and f'name="pick_c{competency.pk}"' in html
+    assert f'id="pick-r{first.pk}-mine" value="mine" required checked' in html
+    assert f'id="pick-c{competency.pk}-mine" value="mine" required>' in html
     assert saved(assessment) == before
 
 
@@ -308,3 +313,33 @@ def _wait_for(condition, seconds=10):
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_work_results_typed_on_both_sides_are_a_conflict_too(client, round_open):
+    assessment = round_open.somchai_assessment
+    client.force_login(round_open.head.user)
+    url = reverse("assessments:rate", args=[assessment.pk])
+    tab_a, tab_b = open_tab(client, url), open_tab(client, url)
+    assert client.post(url, {**tab_a, "work_results": "80", "action": "save"}).status_code == 302
+
+    response = client.post(url, {**tab_b, "work_results": "92.5", "action": "save"})
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'name="pick_w"' in html and "80.00" in html and "92.50" in html
+    answer = {**hidden_fields(response), "pick_w": "mine"}
+    assert client.post(url, answer).status_code == 302
+    assert str(Assessment.objects.get(pk=assessment.pk).work_results) == "92.50"
+
+
+def test_a_page_without_its_snapshot_treats_every_difference_as_a_conflict(two_tabs):
+    assessment, client, stale_b, (first, second, _third, competency) = two_tabs
+    del stale_b["base"]
+    before = saved(assessment)
+
+    html = client.post(self_url(assessment), stale_b).content.decode()
+
+    # Nothing can be told apart without the snapshot: every difference must be chosen
+    for key in (f"r{first.pk}", f"r{second.pk}", f"c{competency.pk}"):
+        assert f'name="pick_{key}"' in html
+    assert saved(assessment) == before
