@@ -1,7 +1,6 @@
 """The audit trail: `record(...)` appends one AuditEntry. Entries are never changed or
 deleted (assessments.models.AuditEntry refuses it)."""
 
-import ipaddress
 import json
 
 from django.conf import settings
@@ -11,19 +10,14 @@ from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from assessments.models import AuditEntry
+from competency_portal.lib.addresses import client_address
 
 Action = AuditEntry.Action
 
 
 def address_of(request):
-    """REMOTE_ADDR of the request when it is an IP address, else None."""
-    if request is None:
-        return None
-    raw = (getattr(request, "META", None) or {}).get("REMOTE_ADDR") or ""
-    try:
-        return str(ipaddress.ip_address(raw.strip()))
-    except ValueError:
-        return None
+    """The client's address (behind trusted proxies, as they saw it), or None."""
+    return None if request is None else client_address(request)
 
 
 def thai(message, **params):

@@ -92,3 +92,56 @@ def test_force_login_still_works_with_axes_on(clerk):
     client = Client()
     client.force_login(clerk.user)
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_lockout_is_recorded_once_however_often_it_is_tried(clerk, hr_user, monkeypatch):
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from assessments.models import AuditEntry
+    from assessments.services import people as staff
+    from competency_portal import accounts
+
+    def lockouts():
+        return AuditEntry.objects.filter(action=AuditEntry.Action.LOCKED_OUT).count()
+
+    attacker = Client()
+    for _ in range(9):  # the fifth locks; four more tries while locked
+        log_in(attacker, "guess")
+    assert lockouts() == 1
+
+    # HR ends the lock: the next lock is a new one
+    staff.unlock_login(employee=clerk, by=hr_user)
+    for _ in range(6):
+        log_in(attacker, "guess")
+    assert lockouts() == 2
+
+    # a lock signalled after the cool-off of the last entry is a new one too
+    later = timezone.now() + timedelta(minutes=16)
+    monkeypatch.setattr(accounts, "timezone", SimpleNamespace(now=lambda: later))
+    accounts.record_lockout("axes", username="clerk", ip_address=ADDRESS)
+    assert lockouts() == 3
+
+
+def test_behind_a_proxy_each_client_is_locked_out_alone(clerk, settings):
+    """Behind nginx every request comes from 127.0.0.1: the lockout must still tell clients
+    apart by the address nginx forwards, or one guesser would lock everybody out."""
+    settings.PORTAL_PROXY_COUNT = 1
+
+    def through_proxy(client, password, address):
+        return client.post(
+            reverse("login"),
+            {"username": "clerk", "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    attacker = Client()
+    for _ in range(5):
+        response = through_proxy(attacker, "guess", ADDRESS)
+    assert response.status_code == 429
+    assert through_proxy(Client(), PASSWORD, "198.51.100.20").status_code == 302
+    # A forged header does not get the attacker round the lock either
+    forged = through_proxy(attacker, PASSWORD, f"198.51.100.99, {ADDRESS}")
+    assert forged.status_code == 429
