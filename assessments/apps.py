@@ -29,6 +29,7 @@ class AssessmentsConfig(AppConfig):
         from assessments.services import audit
 
         audit.connect_framework_signals()
+        from assessments import tasks  # noqa: F401  (names what to do when a worker is lost)
         from competency_portal import (
             accounts,  # noqa: F401  (registers the login signal)
             checks,  # noqa: F401  (registers the portal's checks)

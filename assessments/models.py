@@ -438,6 +438,8 @@ class PrintJob(models.Model):
     failed = models.JSONField(default=list, blank=True)  # [[name, reason], …]
     error = models.TextField(blank=True)
     file = models.FileField(upload_to="print-jobs/", blank=True)
+    # 2 and more: the worker printing it died and another started it again (services/leases.py)
+    attempt = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["-requested_at"]
@@ -591,3 +593,39 @@ class AuditEntry(ActorNameMixin, models.Model):
     @property
     def detail_text(self):
         return json.dumps(self.detail, ensure_ascii=False, sort_keys=True)
+
+
+class TaskLease(models.Model):
+    """A background task's lease (services/leases.py): the worker running it writes
+    `heartbeat_at` every few seconds. A running task whose heartbeat is older than
+    PORTAL_TASK_LEASE_SECONDS lost its worker: it is queued again, or after
+    PORTAL_TASK_MAX_ATTEMPTS tries marked failed with a reason."""
+
+    task_id = models.CharField(max_length=64, unique=True)  # the django-tasks result id
+    task_path = models.CharField(max_length=200)
+    worker = models.CharField(max_length=200)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("task lease")
+        verbose_name_plural = _("task leases")
+
+    def __str__(self):
+        return f"{self.task_path} #{self.attempts} {self.worker}"
+
+
+class WorkerBeat(models.Model):
+    """A task worker (`manage.py db_worker`) that is alive: it writes `seen_at` every few
+    seconds. The batch print page and /healthz read the newest."""
+
+    worker = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self):
+        return self.worker

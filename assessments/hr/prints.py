@@ -1,13 +1,22 @@
 """HR's batch printing of a round: ask for a batch, follow it, download the PDF."""
 
+import datetime
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.template.defaultfilters import time as time_filter
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import Cycle, PrintJob
-from assessments.services import printing
+from assessments.services import leases, printing
 from assessments.views.common import flash_errors
+from competency_portal.lib.thai import be_date, thai_digits
+
+NO_WORKER_FOR = datetime.timedelta(minutes=1)
 
 
 @require_POST
@@ -25,7 +34,71 @@ def print_job_create(request, pk):
 
 def print_job_detail(request, pk):
     job = get_object_or_404(PrintJob.objects.select_related("cycle", "requested_by"), pk=pk)
-    return render(request, "assessments/print_job.html", {"job": job})
+    context = {"job": job, "state": job_state(job)}
+    return render(request, "assessments/print_job.html", context)
+
+
+@require_GET
+def print_job_status(request, pk):
+    """The batch's progress as JSON, polled by static/js/print_job.js (no page reloads)."""
+    job = get_object_or_404(PrintJob, pk=pk)
+    if not job.finished:
+        leases.reclaim_stale()  # a worker that died shows at once, even with no worker left
+        job.refresh_from_db()
+    return JsonResponse(job_state(job))
+
+
+def job_state(job):
+    """What the page shows of a batch, its texts ready in the reader's language."""
+    worker_seen = leases.worker_seen(NO_WORKER_FOR)
+    return {
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "finished": job.finished,
+        "progress_text": _("%(done)s of %(total)s forms printed")
+        % {"done": thai_digits(job.done), "total": thai_digits(job.total)},
+        "worker_seen": worker_seen,
+        "notice": _notice(job, worker_seen),
+    }
+
+
+def _notice(job, worker_seen):
+    if job.finished:
+        return ""
+    if not worker_seen:
+        seen = leases.last_worker_seen()
+        if seen is not None:
+            seen = timezone.localtime(seen)
+        if seen is None:
+            return _(
+                "No background worker has been seen: the batch waits until one runs "
+                "(manage.py db_worker). Tell the system administrator."
+            )
+        return _(
+            "No background worker has been seen since %(date)s at %(time)s: the batch waits "
+            "until one runs again (manage.py db_worker). Tell the system administrator."
+        ) % {"date": be_date(seen), "time": thai_digits(time_filter(seen, "H:i"))}
+    if job.attempt > 1:
+        return _(
+            "The worker printing this batch stopped; another started it again from the top "
+            "(try %(n)s)."
+        ) % {"n": thai_digits(job.attempt)}
+    return ""
+
+
+@require_POST
+def print_job_retry(request, pk):
+    job = get_object_or_404(PrintJob, pk=pk)
+    try:
+        job = printing.retry_batch_print(job=job, by=request.user)
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, _("The batch was queued again."))
+    return redirect(job)
 
 
 def print_job_file(request, pk):

@@ -35,6 +35,8 @@ assessment_patterns = [
     path("hr/cycles/<int:pk>/print/", prints.print_job_create, name="print_job_create"),
     path("hr/prints/<int:pk>/", prints.print_job_detail, name="print_job"),
     path("hr/prints/<int:pk>/file/", prints.print_job_file, name="print_job_file"),
+    path("hr/prints/<int:pk>/status/", prints.print_job_status, name="print_job_status"),
+    path("hr/prints/<int:pk>/retry/", prints.print_job_retry, name="print_job_retry"),
     path("hr/audit/", audit.audit_log, name="audit"),
     path("hr/audit.csv", audit.audit_csv, name="audit_csv"),
 ]

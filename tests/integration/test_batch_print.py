@@ -53,13 +53,15 @@ def test_hr_prints_a_division_in_the_background(
     assert len(people) == 3  # one bookmark, and a new page, per person
 
 
-def test_a_running_job_shows_progress_and_refreshes(client, round_open, media):
+def test_a_running_job_shows_progress_and_follows_it_without_reloading(client, round_open, media):
     job = PrintJob.objects.create(
         cycle=round_open.cycle, requested_by=round_open.hr, status="running", total=6, done=2
     )
     client.force_login(round_open.hr)
     page = client.get(job.get_absolute_url()).content.decode()
-    assert 'http-equiv="refresh"' in page
+    assert 'http-equiv="refresh"' not in page
+    assert "/static/js/print_job.js" in page
+    assert 'aria-live="polite"' in page
     assert "๒ จาก ๖" in page
     assert client.get(reverse("assessments:print_job_file", args=[job.pk])).status_code == 404
 

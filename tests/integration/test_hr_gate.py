@@ -39,6 +39,8 @@ HR_PAGES = {
     "assessments:print_job_create",
     "assessments:print_job",
     "assessments:print_job_file",
+    "assessments:print_job_status",
+    "assessments:print_job_retry",
     "assessments:audit",
     "assessments:audit_csv",
     "people:list",
@@ -55,6 +57,8 @@ HR_PAGES = {
     "analytics:index",
     "analytics:csv",
     "analytics:trend",
+    "two_factor:setup",
+    "two_factor:disable",
 }
 # Pages outside the gate on purpose: each checks its own object (permissions.py) or is public.
 OPEN_PAGES = {
@@ -72,6 +76,8 @@ OPEN_PAGES = {
     "assessments:team",
     "analytics:person",
     "analytics:person_csv",
+    "two_factor:code",
+    "healthz",
 }
 # Stand-in values for the URL parameters, by converter.
 SAMPLE = {"int": 1, "str": "csv", "path": "x", "slug": "x"}
