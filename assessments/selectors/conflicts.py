@@ -90,6 +90,11 @@ class Conflict:
     picks: dict = field(default_factory=dict)  # choices already made on a page sent back
 
     @property
+    def differs(self):
+        """False when what this person sent is exactly what is saved now: nothing to ask."""
+        return bool(self.conflicts or self.mine_only)
+
+    @property
     def keys(self):
         return [item.key for item in self.conflicts]
 

@@ -58,6 +58,24 @@ class RatingSheet:
     def demonstrated_values(self):
         return {point.value for point in self.scale if point.demonstrated}
 
+    @property
+    def total(self):
+        return sum(block.total for block in self.blocks)
+
+    @property
+    def rated(self):
+        return sum(block.rated for block in self.blocks)
+
+    @property
+    def first_unrated(self):
+        """The first indicator not rated yet, or None."""
+        for block in self.blocks:
+            for level_rows in block.levels:
+                for row in level_rows.rows:
+                    if row.value is None:
+                        return row.indicator
+        return None
+
 
 def _ratings(assessment):
     values = {Role.SELF: {}, Role.SUPERVISOR: {}}

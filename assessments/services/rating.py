@@ -1,6 +1,7 @@
 """Writes of ratings, comments and work results, and submitting a track, each in one
 transaction."""
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -92,14 +93,25 @@ def parse_work_results(raw):
 
 @transaction.atomic
 def save_ratings(
-    *, assessment, role, by, values, comments=None, work_results=..., expected_version=None
+    *,
+    assessment,
+    role,
+    by,
+    values,
+    comments=None,
+    work_results=...,
+    expected_version=None,
+    quiet=False,
 ):
     """Save a draft of one track: ratings {indicator id: value or None}, comments {competency
     id: text}, and (supervisor only) the work-results percentage. Partial is fine.
 
     `expected_version` is the track's version the page was read at (`self_version` or
     `supervisor_version`): a save on top of someone else's later save of the same track is
-    refused with StaleAssessment, while the other track's saves never get in the way."""
+    refused with StaleAssessment, while the other track's saves never get in the way.
+
+    `quiet` (the page's autosave): a save by the same person within QUIET_MINUTES of their
+    last recorded save adds nothing to the history, which would otherwise list every click."""
     assessment = locked(assessment)
     _require_open_track(assessment, role)
     comments = dict(comments or {})
@@ -114,6 +126,8 @@ def save_ratings(
     bump_version(assessment, expected_version, track=role, **changes)
     _write_ratings(assessment, role, by, values)
     _write_comments(assessment, role, by, comments)
+    if quiet and _saved_lately(assessment, role, by):
+        return assessment
     record_event(
         assessment,
         by,
@@ -124,6 +138,19 @@ def save_ratings(
         _("%(count)d ratings saved") % {"count": sum(v is not None for v in values.values())},
     )
     return assessment
+
+
+QUIET_MINUTES = 15
+
+
+def _saved_lately(assessment, role, by):
+    latest = assessment.events.filter(role=role).order_by("-at", "-pk").first()
+    return (
+        latest is not None
+        and latest.action == AssessmentEvent.Action.SAVED
+        and latest.actor_id == by.pk
+        and latest.at >= timezone.now() - datetime.timedelta(minutes=QUIET_MINUTES)
+    )
 
 
 def _write_ratings(assessment, role, by, values):

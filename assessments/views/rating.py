@@ -5,14 +5,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from assessments import forms, permissions, services
 from assessments.models import Role, Track
 from assessments.selectors import conflicts
 from assessments.selectors import rating as selectors
-from assessments.views.common import assessment_for, flash_errors
+from assessments.views.common import assessment_for, error_messages, flash_errors
+from competency_portal.lib.thai import thai_digits
 
 KEYS_SALT = "assessments.rating.conflict-keys"
 WORK_FIELD = "work_results"
@@ -30,6 +34,58 @@ def self_assessment(request, pk):
 @login_required
 def supervisor_rating(request, pk):
     return _rating_page(request, pk, Role.SUPERVISOR)
+
+
+@login_required
+@require_POST
+def self_autosave(request, pk):
+    return _autosave(request, pk, Role.SELF)
+
+
+@login_required
+@require_POST
+def supervisor_autosave(request, pk):
+    return _autosave(request, pk, Role.SUPERVISOR)
+
+
+def _autosave(request, pk, role):
+    """A draft saved in the background by static/js/rating.js, as the page's own "save"
+    would save it; the answer gives the page its new version and snapshot (JSON)."""
+    _url_name, allowed = ROLE_PAGES[role]
+    assessment = assessment_for(request.user, pk, allowed)
+    try:
+        mine = _mine(request.POST, role)
+        extra = {} if mine.work_results is ... else {"work_results": mine.work_results}
+        assessment = services.save_ratings(
+            assessment=assessment,
+            role=role,
+            by=request.user,
+            values=mine.values,
+            comments=mine.comments,
+            expected_version=forms.parse_version(request.POST),
+            quiet=True,
+            **extra,
+        )
+    except services.StaleAssessment:
+        message = _(
+            "Someone else saved these ratings after you opened the page. Press "
+            "“Save draft” to see both and choose."
+        )
+        return JsonResponse({"saved": False, "conflict": True, "message": message}, status=409)
+    except ValidationError as error:
+        text = " ".join(error_messages(error))
+        return JsonResponse({"saved": False, "message": text}, status=400)
+    sheet = selectors.rating_sheet(assessment, role)
+    now = timezone.localtime()
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": assessment.track_version(role),
+            "base": conflicts.sign(conflicts.snapshot(sheet, role, assessment.work_results)),
+            "message": _("Saved at %(time)s")
+            % {"time": thai_digits(now.strftime("%H:%M"))},
+        }
+    )
 
 
 def _rating_page(request, pk, role):
@@ -152,10 +208,18 @@ def _save_rating_post(request, assessment, role):
             **extra,
         )
     except services.StaleAssessment:
-        return _conflict(assessment, role, post)
+        conflict = _conflict(assessment, role, post)
+        if not conflict.differs:
+            return _after_save(request, conflict.assessment, role, post)
+        return conflict
     except ValidationError as error:
         flash_errors(request, error)
         return 400, []
+    return _after_save(request, assessment, role, post)
+
+
+def _after_save(request, assessment, role, post):
+    """Saved, or found already saved exactly so (a background save got there first)."""
     if post.get("action") != "submit":
         messages.success(request, _("Your draft was saved."))
         return None

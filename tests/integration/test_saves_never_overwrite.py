@@ -343,3 +343,17 @@ def test_a_page_without_its_snapshot_treats_every_difference_as_a_conflict(two_t
     for key in (f"r{first.pk}", f"r{second.pk}", f"c{competency.pk}"):
         assert f'name="pick_{key}"' in html
     assert saved(assessment) == before
+
+
+def test_a_stale_page_that_matches_what_is_saved_goes_through(client, round_open):
+    """A background save of this very page got there first: nothing differs, nothing to ask."""
+    assessment = round_open.somchai_assessment
+    client.force_login(round_open.somchai.user)
+    first = all_indicators(assessment.cycle.framework)[0]
+    tab = open_tab(client, self_url(assessment))
+    client.post(self_url(assessment), {**tab, f"r{first.pk}": "1", "action": "save"})
+
+    response = client.post(self_url(assessment), {**tab, f"r{first.pk}": "1", "action": "save"})
+
+    assert response.status_code == 302
+    assert saved(assessment) == ({first.pk: 1}, {})
