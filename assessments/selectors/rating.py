@@ -36,6 +36,7 @@ class CompetencyBlock:
     comment: str = ""
     self_comment: str = ""
     warnings: list = field(default_factory=list)
+    levels_text: str = ""  # what the ratings give so far (the rating page)
 
     @property
     def total(self):
@@ -57,6 +58,9 @@ class RatingSheet:
     @property
     def demonstrated_values(self):
         return {point.value for point in self.scale if point.demonstrated}
+
+    def block(self, code):
+        return next(block for block in self.blocks if block.competency.code == code)
 
     @property
     def total(self):

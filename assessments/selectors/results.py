@@ -180,3 +180,29 @@ def assessment_results(assessment):
     """One assessment's results; five queries."""
     people, _shapes = load_results(pk=assessment.pk)
     return people[0]
+
+
+def sheet_levels(sheet):
+    """{competency code: (level of the sheet's own ratings, level of the self-ratings)} from
+    a rating sheet already loaded (selectors/rating.py): no query. A level is None until
+    every indicator of its competency is rated on that track."""
+    demonstrated = sheet.demonstrated_values
+    share = sheet.assessment.cycle.framework.required_share
+
+    def marks(block, attribute):
+        return {
+            level_rows.level.number: [
+                None if getattr(row, attribute) is None else getattr(row, attribute) in demonstrated
+                for row in level_rows.rows
+            ]
+            for level_rows in block.levels
+        }
+
+    levels = {}
+    for block in sheet.blocks:
+        code = block.competency.code
+        result = scoring.competency_result(
+            code, block.expected or 0, marks(block, "self_value"), marks(block, "value"), share
+        )
+        levels[code] = (result.supervisor_level, result.self_level)
+    return levels

@@ -13,13 +13,19 @@ from django.views.decorators.http import require_POST
 
 from assessments import forms, permissions, services
 from assessments.models import Role, Track
-from assessments.selectors import conflicts
+from assessments.selectors import conflicts, results
 from assessments.selectors import rating as selectors
 from assessments.views.common import assessment_for, error_messages, flash_errors
 from competency_portal.lib.thai import thai_digits
 
 KEYS_SALT = "assessments.rating.conflict-keys"
 WORK_FIELD = "work_results"
+
+
+class WorkResultsError(ValidationError):
+    """The work results field is wrong: shown at the field, not only at the top."""
+
+
 ROLE_PAGES = {
     Role.SELF: ("assessments:self", permissions.can_rate_self),
     Role.SUPERVISOR: ("assessments:rate", permissions.can_rate_as_supervisor),
@@ -82,8 +88,8 @@ def _autosave(request, pk, role):
             "saved": True,
             "version": assessment.track_version(role),
             "base": conflicts.sign(conflicts.snapshot(sheet, role, assessment.work_results)),
-            "message": _("Saved at %(time)s")
-            % {"time": thai_digits(now.strftime("%H:%M"))},
+            "levels": _all_levels_text(sheet, role),
+            "message": _("Saved at %(time)s") % {"time": thai_digits(now.strftime("%H:%M"))},
         }
     )
 
@@ -91,7 +97,7 @@ def _autosave(request, pk, role):
 def _rating_page(request, pk, role):
     url_name, allowed = ROLE_PAGES[role]
     assessment = assessment_for(request.user, pk, allowed)
-    missing = []
+    missing, field_errors = [], {}
     status = 200
     if request.method == "POST":
         outcome = _save_rating_post(request, assessment, role)
@@ -99,9 +105,11 @@ def _rating_page(request, pk, role):
             return redirect(url_name, pk=pk)
         if isinstance(outcome, conflicts.Conflict):
             return _conflict_page(request, outcome)
-        status, missing = outcome
+        status, missing, field_errors = outcome
         assessment.refresh_from_db()
     sheet = selectors.rating_sheet(assessment, role)
+    for code, text in _all_levels_text(sheet, role).items():
+        sheet.block(code).levels_text = text
     work_results = assessment.work_results
     version = assessment.track_version(role)
     base = conflicts.sign(conflicts.snapshot(sheet, role, work_results))
@@ -121,8 +129,30 @@ def _rating_page(request, pk, role):
         "work_results": work_results,
         "form_version": version,
         "form_base": base,
+        "field_errors": field_errors,
     }
     return render(request, "assessments/rating.html", context, status=status)
+
+
+def _all_levels_text(sheet, role):
+    levels = results.sheet_levels(sheet)
+    return {
+        block.competency.code: _levels_text(levels, block.competency.code, role)
+        for block in sheet.blocks
+    }
+
+
+def _levels_text(levels, code, role):
+    """What a competency's ratings give so far, as the page shows it beside the counter."""
+    own, self_level = levels.get(code, (None, None))
+    mine = own if role == Role.SUPERVISOR else self_level
+    if mine is None:
+        text = _("Level given: when every indicator is rated")
+    else:
+        text = _("Level given: %(level)s") % {"level": thai_digits(mine)}
+    if role == Role.SUPERVISOR and self_level is not None:
+        text += " · " + _("self-assessment: %(level)s") % {"level": thai_digits(self_level)}
+    return text
 
 
 def _conflict_page(request, conflict, status=409):
@@ -181,7 +211,10 @@ def _mine(post, role):
     values, comments = forms.parse_ratings(post)
     work_results = ...
     if role == Role.SUPERVISOR and WORK_FIELD in post:
-        work_results = services.parse_work_results(post.get(WORK_FIELD))
+        try:
+            work_results = services.parse_work_results(post.get(WORK_FIELD))
+        except ValidationError as error:
+            raise WorkResultsError(error.messages) from None
     return conflicts.Mine(values, comments, work_results)
 
 
@@ -212,9 +245,11 @@ def _save_rating_post(request, assessment, role):
         if not conflict.differs:
             return _after_save(request, conflict.assessment, role, post)
         return conflict
+    except WorkResultsError as error:
+        return 400, [], {WORK_FIELD: error.messages[0]}
     except ValidationError as error:
         flash_errors(request, error)
-        return 400, []
+        return 400, [], {}
     return _after_save(request, assessment, role, post)
 
 
@@ -240,9 +275,9 @@ def _submit(request, assessment, role):
         services.submit_track(assessment=assessment, role=role, by=request.user)
     except services.IncompleteRatings as error:
         messages.warning(request, error.message)
-        return 200, error.missing
+        return 200, error.missing, {}
     except ValidationError as error:
         flash_errors(request, error)
-        return 400, []
+        return 400, [], {}
     messages.success(request, _("Submitted. The ratings can no longer be changed."))
     return None

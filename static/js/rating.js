@@ -64,7 +64,28 @@
     }
   }
 
-  function changed() {
+  function markDifference(row) {
+    // Supervisor page: a row whose rating differs from the employee's own is marked.
+    var own = row.getAttribute("data-self");
+    var checked = row.querySelector("input[type=radio]:checked");
+    var differs = own !== null && own !== "" && checked !== null && checked.value !== own;
+    row.classList.toggle("differs", differs);
+  }
+
+  function showLevels(levels) {
+    Object.keys(levels || {}).forEach(function (code) {
+      var shown = form.querySelector(".block-level[data-code='" + code + "']");
+      if (shown && shown.textContent !== levels[code]) {
+        shown.textContent = levels[code];
+      }
+    });
+  }
+
+  function changed(event) {
+    var row = event && event.target.closest ? event.target.closest("fieldset.rating-row") : null;
+    if (row) {
+      markDifference(row);
+    }
     count();
     if (stopped) {
       return;
@@ -97,6 +118,7 @@
         if (result.answer.saved) {
           form.querySelector("input[name=version]").value = result.answer.version;
           form.querySelector("input[name=base]").value = result.answer.base;
+          showLevels(result.answer.levels);
           if (waitingSubmit) {
             submitNow(waitingSubmit);
             return;
@@ -128,7 +150,7 @@
   form.addEventListener("change", changed);
   form.addEventListener("input", function (event) {
     if (event.target.tagName === "TEXTAREA" || event.target.type === "number") {
-      changed();
+      changed(event);
     }
   });
   function submitNow(button) {
