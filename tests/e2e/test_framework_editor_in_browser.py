@@ -48,6 +48,9 @@ def test_new_version_edit_preview_diff_publish_and_a_new_round(page, seed_framew
 
     # publish
     page.get_by_role("button", name="ประกาศใช้ฉบับนี้").click()
+    dialog = page.get_by_role("dialog")  # asked first: it cannot be undone
+    assert "แก้ไขไม่ได้อีก" in dialog.inner_text()
+    dialog.get_by_role("button", name="ยืนยัน ดำเนินการต่อ").click()
     assert page.get_by_text("ประกาศใช้ฉบับที่ ๒ แล้ว").is_visible()
 
     # a new round takes version 2

@@ -19,6 +19,14 @@ def choose(page, reached):
         page.locator(f"label[for='r{indicator.pk}-{1 if shown else 0}']").click()
 
 
+def submit_and_confirm(page):
+    """Submit asks first, in a dialog that says what will happen; the safe answer has focus."""
+    page.get_by_role("button", name="ส่งผลการประเมิน (แก้ไขไม่ได้อีก)").click()
+    dialog = page.get_by_role("dialog")
+    assert "แก้ไขไม่ได้อีก" in dialog.inner_text()
+    dialog.get_by_role("button", name="ยืนยัน ดำเนินการต่อ").click()
+
+
 def log_out(page):
     page.get_by_role("button", name="ออกจากระบบ").click()
     page.wait_for_url("**/accounts/login/**")
@@ -41,11 +49,11 @@ def test_a_whole_round(page, people):
     page.locator(f"label[for='r{first.pk}-1']").click()
     page.get_by_role("button", name="บันทึกร่าง").click()
     assert page.get_by_text("บันทึกร่างเรียบร้อยแล้ว").is_visible()
-    page.get_by_role("button", name="ส่งผลการประเมิน (แก้ไขไม่ได้อีก)").click()
+    submit_and_confirm(page)
     assert page.get_by_text("ยังไม่ได้ประเมินพฤติกรรมบ่งชี้ 65 ข้อ").is_visible()
     choose(page, {"ACH": 5, "COM": 3, "SDEV": 2, "LOCAL": 2})
     page.get_by_label("หลักฐานและความเห็น").first.fill("ส่งงานครบตามกำหนดทุกชิ้น")
-    page.get_by_role("button", name="ส่งผลการประเมิน (แก้ไขไม่ได้อีก)").click()
+    submit_and_confirm(page)
     assert page.get_by_text("ส่งผลการประเมินแล้ว และแก้ไขไม่ได้อีก").is_visible()
     assert page.locator("input[type=radio]:not([disabled])").count() == 0
     log_out(page)
@@ -58,7 +66,7 @@ def test_a_whole_round(page, people):
     assert page.get_by_text("ส่งงานครบตามกำหนดทุกชิ้น").is_visible()
     choose(page, {"ACH": 3, "COM": 1, "SDEV": 0, "LOCAL": 1})
     page.get_by_label("คะแนนผลสัมฤทธิ์ของงาน (ร้อยละ 0–100)").fill("80")
-    page.get_by_role("button", name="ส่งผลการประเมิน (แก้ไขไม่ได้อีก)").click()
+    submit_and_confirm(page)
     assert page.get_by_text("ส่งผลการประเมินแล้ว").is_visible()
     log_out(page)
 
