@@ -1,5 +1,7 @@
 """The framework editor pages: who may open them, and what each one changes."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -218,3 +220,17 @@ def test_staff_may_not_export_or_import(client, seed_framework, cast):
     client.force_login(cast.head.user)
     assert client.get(reverse("framework:export", args=[1])).status_code == 403
     assert client.get(reverse("framework:import")).status_code == 403
+
+
+def test_every_indicator_field_says_its_level_and_number(client, cast, draft):
+    """A screen reader hears "ข้อ (ระดับ ๒ ข้อ ๓)", not twenty fields all named "ข้อ"."""
+    competency = draft.competencies.get(code="COM")
+    client.force_login(cast.hr)
+    html = client.get(
+        reverse("framework:competency_edit", args=[draft.version, competency.pk])
+    ).content.decode()
+    level_2 = competency.levels.get(number=2)
+    assert level_2.indicators.count() >= 3
+    labels = re.findall(r"<label[^>]*>พฤติกรรมบ่งชี้<span class=\"visually-hidden\"> \(([^)]*)\)", html)
+    assert "ระดับ ๒ ข้อ ๓" in labels
+    assert len(labels) == len(set(labels))  # no two fields with the same name
