@@ -5,7 +5,9 @@ Staff reach only their own assessments, a supervisor those they rate (their dire
 subordinates when the round opened), the next-level supervisor those they review, HR all.
 """
 
-from assessments.models import Employee
+from django.db.models import Q
+
+from assessments.models import Assessment, Cycle, Employee
 from framework.permissions import is_hr
 
 __all__ = [
@@ -16,6 +18,7 @@ __all__ = [
     "can_rate_as_supervisor",
     "can_review",
     "can_manage",
+    "has_team",
 ]
 
 
@@ -27,6 +30,15 @@ def employee_of(user):
         return user.employee
     except Employee.DoesNotExist:
         return None
+
+
+def has_team(user):
+    """Whether this login rates or reviews someone in the open round (the "My team" menu);
+    one query."""
+    if not user.is_authenticated:
+        return False
+    mine = Q(supervisor__user=user) | Q(reviewer__user=user)
+    return Assessment.objects.filter(mine, cycle__status=Cycle.Status.OPEN).exists()
 
 
 def _is(user, employee_id):

@@ -1,6 +1,8 @@
-"""Values every page's layout needs: the organisation and whether the user is HR."""
+"""Values every page's layout needs: the organisation, whether the user is HR and whether
+they rate or review anyone."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from framework.permissions import is_hr
 
@@ -11,4 +13,12 @@ def portal(request):
     return {
         "portal_organisation": settings.PORTAL_ORGANISATION,
         "user_is_hr": bool(user and is_hr(user)),
+        # asked only by pages that show the menu, once per page
+        "user_has_team": SimpleLazyObject(lambda: _has_team(user)),
     }
+
+
+def _has_team(user):
+    from assessments.permissions import has_team
+
+    return bool(user and has_team(user))

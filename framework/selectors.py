@@ -11,6 +11,26 @@ def published_framework(organisation=None):
     return Framework.objects.published(organisation or settings.PORTAL_ORGANISATION)
 
 
+def framework_in_use(organisation=None, published=None):
+    """The version people rate with now: the one the open round pinned (a round keeps its
+    version when a newer one is published), else `published` (looked up when not given).
+    The open round is found through the reverse name `cycles`: framework does not import
+    assessments."""
+    organisation = organisation or settings.PORTAL_ORGANISATION
+    in_round = Framework.objects.filter(organisation=organisation, cycles__status="open").first()
+    return in_round or published or published_framework(organisation)
+
+
+def shown_version(number, organisation=None):
+    """A version anybody may read (published or retired; drafts are HR's), or None."""
+    return (
+        Framework.objects.filter(organisation=organisation or settings.PORTAL_ORGANISATION)
+        .exclude(status=Framework.Status.DRAFT)
+        .filter(version=number)
+        .first()
+    )
+
+
 def competency_tree(framework):
     """Competencies of a version with their levels and indicators: four queries in all."""
     indicators = Prefetch("indicators", queryset=Indicator.objects.order_by("number"))

@@ -8,11 +8,21 @@ from framework import selectors
 
 @login_required
 def framework_detail(request):
-    framework = selectors.published_framework()
+    """The framework as people rate with it now; `?version=N` shows another published or
+    retired version, and a newer published one is pointed to."""
+    published = selectors.published_framework()
+    in_use = selectors.framework_in_use(published=published)
+    framework = in_use
+    asked = request.GET.get("version", "")
+    if asked.isascii() and asked.isdigit():
+        framework = selectors.shown_version(int(asked)) or in_use
     competencies = selectors.competency_tree(framework) if framework else []
     grid = selectors.expected_level_grid(framework, competencies) if framework else []
-    return render(
-        request,
-        "framework/detail.html",
-        {"framework": framework, "competencies": competencies, "expected_grid": grid},
-    )
+    context = {
+        "framework": framework,
+        "competencies": competencies,
+        "expected_grid": grid,
+        "in_use": in_use,
+        "newer": published if published and in_use and published.pk != in_use.pk else None,
+    }
+    return render(request, "framework/detail.html", context)

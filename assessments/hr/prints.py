@@ -102,7 +102,15 @@ def print_job_retry(request, pk):
 
 
 def print_job_file(request, pk):
-    job = get_object_or_404(PrintJob, pk=pk)
+    job = get_object_or_404(PrintJob.objects.select_related("cycle"), pk=pk)
     if not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name())
+    try:
+        stored = job.file.open("rb")
+    except FileNotFoundError:
+        # A database restored on a new server, a storage emptied: the batch can be printed again.
+        messages.error(
+            request, _("The file of this batch is no longer kept. Print the batch again here.")
+        )
+        return redirect(job.cycle)
+    return FileResponse(stored, as_attachment=True, filename=job.file_name())

@@ -81,3 +81,17 @@ def test_a_form_that_fails_is_named_and_the_others_are_kept(round_open, media):
     assert [name for name, _reason in result.failed] == [round_open.malee.full_name]
     assert len(result.printed) == 2
     assert len(PdfReader(io.BytesIO(result.pdf)).outline) >= 2
+
+
+def test_a_batch_whose_file_is_gone_sends_hr_to_print_it_again(client, round_open, media):
+    job = PrintJob.objects.create(
+        cycle=round_open.cycle, requested_by=round_open.hr, status="done", total=1, done=1
+    )
+    job.file.name = "print-jobs/gone.pdf"  # as after a restore on a new server
+    job.save()
+    client.force_login(round_open.hr)
+
+    response = client.get(reverse("assessments:print_job_file", args=[job.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == round_open.cycle.get_absolute_url()
+    assert "ไม่มีไฟล์ของงานพิมพ์ชุดนี้แล้ว" in response.content.decode()
