@@ -4,6 +4,7 @@ Django's own auth URLs, under the same names."""
 
 import logging
 
+from axes.helpers import get_cool_off
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -14,6 +15,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -65,10 +67,34 @@ def record_login_failure(sender, credentials, request=None, **kwargs):
     )
 
 
+def _lockout_recorded(username, ip_address, request):
+    """Whether this lock is in the trail already: django-axes signals the lock and again each
+    attempt refused while it lasts. A lock is new once the cool-off since the last entry has
+    passed, or HR has unlocked the login since."""
+    earlier = AuditEntry.objects.filter(
+        action=AuditEntry.Action.LOCKED_OUT,
+        target=username,
+        detail__ip_address=ip_address or "",
+    )
+    cool_off = get_cool_off(request)
+    if cool_off is not None:
+        earlier = earlier.filter(at__gte=timezone.now() - cool_off)
+    last_unlock = (
+        AuditEntry.objects.filter(action=AuditEntry.Action.UNLOCKED, detail__username=username)
+        .values_list("at", flat=True)
+        .first()  # the newest: the trail is ordered newest first
+    )
+    if last_unlock is not None:
+        earlier = earlier.filter(at__gt=last_unlock)
+    return earlier.exists()
+
+
 @receiver(user_locked_out, dispatch_uid="audit_locked_out")
 def record_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
-    """django-axes locked a login (sent at the lock and at each attempt while locked)."""
+    """django-axes locked a login: one entry per lock, however often it is tried meanwhile."""
     username = str(username or "")[:150]
+    if _lockout_recorded(username, ip_address, request):
+        return
     audit.record(
         action=AuditEntry.Action.LOCKED_OUT,
         by=None,
@@ -102,6 +128,7 @@ class ForcePasswordChangeMiddleware:
             reverse("password_change"),
             reverse("password_change_done"),
             reverse("logout"),
+            reverse("healthz"),
             settings.STATIC_URL,
             "/i18n/",
         )

@@ -8,7 +8,7 @@ from django.urls import include, path
 from assessments import urls as assessment_urls
 from assessments.hr import urls as hr_urls
 from assessments.views import history, home
-from competency_portal import accounts
+from competency_portal import accounts, health, twofactor
 from competency_portal.lib.gate import gated
 from framework import urls as framework_urls
 from framework.editor import urls as editor_urls
@@ -26,8 +26,16 @@ history_patterns = [
     path("people/<int:employee_pk>/csv/", history.person_csv, name="person_csv"),
 ]
 
+# Two-factor sign-in: the code page for whoever owes a code; setting it up for HR only.
+two_factor_patterns = [path("code/", twofactor.code, name="code")]
+two_factor_hr_patterns = [
+    path("", twofactor.setup, name="setup"),
+    path("off/", twofactor.disable, name="disable"),
+]
+
 urlpatterns = [
     path("", home.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),  # load balancers: no login, no data
     # The portal's own versions of three auth views (competency_portal/accounts.py), before
     # Django's, under the same names.
     path(
@@ -40,6 +48,12 @@ urlpatterns = [
         "accounts/reset/<uidb64>/<token>/",
         accounts.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
+    ),
+    section(
+        "accounts/two-factor/",
+        "two_factor",
+        everyone=two_factor_patterns,
+        hr=two_factor_hr_patterns,
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     section(
@@ -63,3 +77,4 @@ urlpatterns = [
 ]
 
 handler400 = "competency_portal.errors.bad_request"
+handler500 = "competency_portal.errors.server_error"

@@ -41,6 +41,7 @@ HR_PAGES = {
     "assessments:print_job_file",
     "assessments:print_job_status",
     "assessments:print_job_retry",
+    "assessments:reminders_retry",
     "assessments:audit",
     "assessments:audit_csv",
     "people:list",
