@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test lint format setup messages bench sample-pdf clean-venv
+.PHONY: run serve test lint format setup messages bench sample-pdf loadtest clean-venv
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer with venv is required" >&2; exit 1; }
@@ -43,6 +43,21 @@ run: setup
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Production on this machine (README, "Deploy"): debug off, against DATABASE_URL; migrates,
+# collects the static files and loads the framework, then serves with gunicorn
+# (deploy/gunicorn.conf.py) on $(HOST):$(PORT) beside a task worker, both logging to stdout.
+serve: export DJANGO_DEBUG := 0
+serve: $(VENV)/.installed
+	@test -n "$$DATABASE_URL" || { echo "make serve: set DATABASE_URL, e.g. postgres://portal@127.0.0.1:5432/portal" >&2; exit 1; }
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve: set DJANGO_SECRET_KEY, e.g. to the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; exit 1; }
+	mkdir -p var/media
+	PORTAL_DB_STATEMENT_TIMEOUT=0 $(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input
+	$(BIN)/python manage.py load_framework
+	@exec 2>&1; $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn competency_portal.wsgi --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
+
 # A demo person's form and a blank paper form under var/, for a reviewer to open.
 sample-pdf: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py sample_pdf --output-dir var
@@ -51,6 +66,11 @@ sample-pdf: setup
 bench: $(VENV)/.installed-dev
 	mkdir -p var
 	$(BIN)/python benchmarks/printing.py
+
+# The portal under load: gunicorn (4 workers) on PostgreSQL on loopback, 50 users saving while
+# 8 clients guess passwords; figures and "0 lost" (docs/reliability.md). Not part of `test`.
+loadtest: $(VENV)/.installed
+	$(BIN)/python -m loadtest.run
 
 test: $(VENV)/.installed-dev
 	mkdir -p var
