@@ -14,6 +14,7 @@ from assessments.models import (
     Assessment,
     AssessmentEvent,
 )
+from competency_portal.lib.thai import thai_digits
 
 
 class StaleAssessment(Exception):
@@ -35,8 +36,8 @@ class IncompleteRatings(ValidationError):
     def __init__(self, missing):
         self.missing = missing
         super().__init__(
-            _("Rate every behaviour indicator before submitting: %(count)d not rated yet.")
-            % {"count": len(missing)}
+            _("Rate every behaviour indicator before submitting: %(count)s not rated yet.")
+            % {"count": thai_digits(len(missing))}
         )
 
 

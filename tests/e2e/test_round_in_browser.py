@@ -50,7 +50,7 @@ def test_a_whole_round(page, people):
     page.get_by_role("button", name="บันทึกร่าง").click()
     assert page.get_by_text("บันทึกร่างเรียบร้อยแล้ว").is_visible()
     submit_and_confirm(page)
-    assert page.get_by_text("ยังไม่ได้ประเมินพฤติกรรมบ่งชี้ 65 ข้อ").is_visible()
+    assert page.get_by_text("ยังไม่ได้ประเมินพฤติกรรมบ่งชี้ ๖๕ ข้อ").is_visible()
     choose(page, {"ACH": 5, "COM": 3, "SDEV": 2, "LOCAL": 2})
     page.get_by_label("หลักฐานและความเห็น").first.fill("ส่งงานครบตามกำหนดทุกชิ้น")
     submit_and_confirm(page)
