@@ -1,4 +1,5 @@
-"""Thai presentation: Thai digits, Buddhist Era dates and the display width of Thai text."""
+"""Thai presentation: Thai digits, Buddhist Era dates (Gregorian on English pages) and the
+display width of Thai text."""
 
 import datetime
 import unicodedata
@@ -35,13 +36,32 @@ def thai_digits(value, enabled=None):
     return text.translate(THAI_DIGITS) if enabled else text
 
 
+ENGLISH_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
 def be_date(value, with_digits=None):
-    """A date in the Thai style: '24 พฤศจิกายน 2569' (Buddhist Era year)."""
+    """A date in the Thai style, '24 พฤศจิกายน 2569' (Buddhist Era year); on English pages
+    in the English style, '24 November 2026' (the printed forms are always Thai)."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
+    if (get_language() or "th").startswith("en"):
+        return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
     text = f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + BE_OFFSET}"
     return thai_digits(text, with_digits)
 

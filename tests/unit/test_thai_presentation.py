@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 
 from competency_portal.lib.thai import be_date, be_year, thai_digits
 from competency_portal.settings import env_bool
@@ -23,6 +24,14 @@ def test_buddhist_era_dates():
     assert be_year(2026) == 2569
     assert be_date(datetime.date(2026, 3, 31), with_digits=False) == "31 มีนาคม 2569"
     assert be_date(datetime.date(2025, 10, 1)) == "๑ ตุลาคม ๒๕๖๘"
+
+
+def test_english_pages_show_gregorian_dates():
+    with translation.override("en"):
+        assert be_date(datetime.date(2026, 3, 31)) == "31 March 2026"
+        assert thai_digits(12) == "12"
+    with translation.override("th"):
+        assert be_date(datetime.date(2026, 3, 31)) == "๓๑ มีนาคม ๒๕๖๙"
 
 
 def test_aware_datetimes_use_bangkok_time():
