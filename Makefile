@@ -39,9 +39,10 @@ run: setup
 	@echo "    staff.demo  member of staff (self-assessment)"
 	@echo "  A task worker runs beside the server (batch printing)."
 	@echo
-	@DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	@export DJANGO_DEBUG=1 PORTAL_URL="$${PORTAL_URL:-http://$(HOST):$(PORT)}"; \
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production on this machine (README, "Deploy"): debug off, against DATABASE_URL; migrates,
 # collects the static files and loads the framework, then serves with gunicorn
