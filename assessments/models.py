@@ -466,7 +466,14 @@ class PrintJob(models.Model):
 
 
 class Reminder(models.Model):
-    """An email reminding someone of a step they still have to take. One a day at most."""
+    """An email reminding someone of the steps they still have to take in a round.
+
+    Recorded as queued when HR asks for it and sent by a background task
+    (services/reminders.py); `sent_at` is set only once the mail server accepted it. A try the
+    server refuses is tried again later; after the last try it is failed, with the reason.
+    Queued and sent reminders count for the once-a-day rule (`sent_on`: the day HR asked);
+    failed ones do not.
+    """
 
     class Step(models.TextChoices):
         SELF = "self", _("Self-assessment not submitted")
@@ -475,23 +482,45 @@ class Reminder(models.Model):
         REVIEW = "review", _("Opinion of the next-level supervisor not given")
         FINALIZE = "finalize", _("Not finalised by HR")
 
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("not sent")
+
+    class Error(models.TextChoices):
+        CONNECT = "connect", _("cannot connect to the mail server")
+        TIMEOUT = "timeout", _("the mail server did not answer in time")
+        LOGIN = "login", _("the mail server refused the login")
+        REFUSED = "refused", _("the mail server refused the message")
+        WORKER = "worker", _("the background worker stopped while sending")
+
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reminders")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="reminders")
     sent_on = models.DateField(default=timezone.localdate)
-    sent_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    queued_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(default=timezone.now)
+    error = models.CharField(max_length=10, choices=Error.choices, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     steps = models.JSONField(default=list)
 
     class Meta:
-        ordering = ["-sent_at"]
+        ordering = ["-queued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["employee", "sent_on"], name="reminder_once_a_day")
+            models.UniqueConstraint(
+                fields=["employee", "sent_on"],
+                condition=Q(status__in=["queued", "sent"]),
+                name="reminder_once_a_day",
+            )
         ]
 
     def __str__(self):
-        return f"{self.employee} {self.sent_on}"
+        return f"{self.employee} {self.sent_on} {self.status}"
 
 
 class AuditRefused(Exception):

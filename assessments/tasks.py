@@ -28,3 +28,30 @@ def _print_job_abandoned(job_id, *, attempts):
 leases.on_lost(
     print_job_task.module_path, requeued=_print_job_requeued, abandoned=_print_job_abandoned
 )
+
+
+@task()
+def deliver_reminders_task(reminder_ids):
+    """Send queued reminders (services/reminders.py); a try that fails schedules the next."""
+    from assessments.services.reminders import deliver
+
+    return deliver(reminder_ids)
+
+
+def _reminders_requeued(reminder_ids, *, attempt):
+    from assessments.services.reminders import requeue_lost
+
+    requeue_lost(reminder_ids, attempt=attempt)
+
+
+def _reminders_abandoned(reminder_ids, *, attempts):
+    from assessments.services.reminders import abandon_lost
+
+    abandon_lost(reminder_ids, attempts=attempts)
+
+
+leases.on_lost(
+    deliver_reminders_task.module_path,
+    requeued=_reminders_requeued,
+    abandoned=_reminders_abandoned,
+)

@@ -2,7 +2,10 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from assessments.models import Cycle, Reminder
 from assessments.selectors import dashboard
@@ -12,7 +15,8 @@ from competency_portal.lib.thai import thai_digits
 
 
 def round_dashboard(request):
-    """Counts per stage and division, the people still to act, reminders by email."""
+    """Counts per stage and division, the people still to act, reminders by email (queued
+    here, sent in the background: the page never waits for the mail server)."""
     cycle = _dashboard_cycle(request)
     if cycle is None:
         return render(request, "assessments/dashboard.html", {"cycle": None})
@@ -34,8 +38,18 @@ def round_dashboard(request):
         "step": step,
         "sort": sort,
         "steps": Reminder.Step.choices,
+        "now": timezone.now(),  # a reminder's next try is shown while it is still ahead
     }
     return render(request, "assessments/dashboard.html", context)
+
+
+@require_POST
+def reminders_retry(request, pk):
+    """Queue again the round's reminders that failed or still wait."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    report = reminders.retry_reminders(cycle=cycle, by=request.user)
+    _report_reminders(request, report)
+    return redirect(reverse("assessments:dashboard") + f"?cycle={cycle.pk}")
 
 
 def _dashboard_cycle(request):
@@ -46,16 +60,19 @@ def _dashboard_cycle(request):
 
 
 def _report_reminders(request, report):
-    if report.sent:
+    if report.queued:
         messages.success(
             request,
-            _("Reminders sent to %(count)s people: %(names)s")
-            % {"count": thai_digits(len(report.sent)), "names": ", ".join(report.sent)},
+            _(
+                "Queued %(count)s reminders (%(names)s); they are sent in the background. "
+                "Any that cannot be sent are listed on this page with the reason."
+            )
+            % {"count": thai_digits(len(report.queued)), "names": ", ".join(report.queued)},
         )
     if report.already_today:
         messages.info(
             request,
-            _("Already reminded today, not sent again: %(names)s")
+            _("Already reminded today or waiting to be sent, not queued again: %(names)s")
             % {"names": ", ".join(report.already_today)},
         )
     if report.no_email:
@@ -63,11 +80,5 @@ def _report_reminders(request, report):
             request,
             _("No email address, not reminded: %(names)s") % {"names": ", ".join(report.no_email)},
         )
-    if report.not_sent:
-        messages.error(
-            request,
-            _("The mail server did not take these reminders; try again later: %(names)s")
-            % {"names": ", ".join(report.not_sent)},
-        )
-    if not (report.sent or report.already_today or report.no_email or report.not_sent):
+    if not (report.queued or report.already_today or report.no_email):
         messages.info(request, _("Nobody in the list to remind."))

@@ -26,6 +26,11 @@ assessment_patterns = [
     path("<int:pk>/rater/", workflow.change_rater, name="change_rater"),
     path("preview/<int:version>/", preview.framework_preview, name="preview"),
     path("hr/dashboard/", dashboard.round_dashboard, name="dashboard"),
+    path(
+        "hr/cycles/<int:pk>/reminders/retry/",
+        dashboard.reminders_retry,
+        name="reminders_retry",
+    ),
     path("hr/cycles/", cycles.cycle_list, name="cycle_list"),
     path("hr/cycles/<int:pk>/", cycles.cycle_detail, name="cycle_detail"),
     path("hr/cycles/<int:pk>/open/", cycles.cycle_open, name="cycle_open"),
@@ -51,6 +56,7 @@ people_patterns = [
     path("<int:pk>/deactivate/", people.person_deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", people.person_reactivate, name="reactivate"),
     path("import/", people.people_import, name="import"),
+    path("import/template.csv", people.people_import_template, name="import_template"),
 ]
 
 # under hr/ratings/, namespace "ratings_import"
@@ -62,6 +68,7 @@ ratings_import_patterns = [
 # under hr/exports/, namespace "exports"
 export_patterns = [
     path("results/<int:cycle_pk>.<str:fmt>", exports.results, name="results"),
+    path("results/<int:cycle_pk>/", exports.results_page, name="results_page"),
 ]
 
 # under hr/analytics/, namespace "analytics" (a person's history there is not HR's only:

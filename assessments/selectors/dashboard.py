@@ -6,6 +6,7 @@ Reads take a fixed number of queries whatever the number of people.
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import STAGES, Assessment, Reminder, Track
@@ -26,7 +27,8 @@ class ToAct:
     assessment: Assessment
     step: str
     actor: object  # the Employee who must act, or None when nobody can (no rater)
-    reminded_today: bool = False
+    reminded_today: bool = False  # a reminder queued or sent today
+    reminder: str = ""  # the status of today's reminder (Reminder.Status), if any
 
     @property
     def step_label(self):
@@ -43,6 +45,9 @@ class Dashboard:
     department_names: list = field(default_factory=list)
     results: list = field(default_factory=list)  # [PersonResults] of the division shown
     competency_codes: list = field(default_factory=list)
+    # [Reminder] not delivered: failed, or queued (waiting for a worker or for their next
+    # try), of people who still have a step to take; failed first
+    undelivered: list = field(default_factory=list)
 
 
 def pending_steps(assessment):
@@ -64,22 +69,32 @@ def pending_steps(assessment):
 def dashboard(cycle, department="", step="", sort="department"):
     """Everything the dashboard shows, filtered and sorted; eight queries (three here, five
     for the results, read from the one results loader)."""
+    today = timezone.localdate()
     rows = list(
         Assessment.objects.filter(cycle=cycle)
         .select_related("employee", "supervisor", "reviewer")
         .order_by("department_name", "employee__first_name")
     )
-    reminded = set(
-        Reminder.objects.filter(cycle=cycle, sent_on=timezone.localdate()).values_list(
-            "employee_id", flat=True
-        )
+    reminders = list(
+        Reminder.objects.filter(cycle=cycle)
+        .filter(Q(sent_on=today) | Q(status__in=[Reminder.Status.QUEUED, Reminder.Status.FAILED]))
+        .select_related("employee")
+        .order_by("queued_at")
     )
+    reminded = {r.employee_id: r.status for r in reminders if r.sent_on == today}  # the latest
     stage_counts = Counter(a.stage for a in rows)
     by_department = {}
     for a in rows:
         by_department.setdefault(a.department_name, Counter())[a.stage] += 1
+    live = (Reminder.Status.QUEUED, Reminder.Status.SENT)
     to_act = [
-        ToAct(a, code, actor, bool(actor and actor.pk in reminded))
+        ToAct(
+            a,
+            code,
+            actor,
+            bool(actor and reminded.get(actor.pk) in live),
+            reminded.get(actor.pk, "") if actor else "",
+        )
         for a in rows
         if not department or a.department_name == department
         for code, actor in pending_steps(a)
@@ -98,4 +113,19 @@ def dashboard(cycle, department="", step="", sort="department"):
         department_names=sorted(by_department),
         results=[p for p in scored if not department or p.department == department],
         competency_codes=list(scored[0].results) if scored else [],
+        undelivered=_undelivered(reminders, rows),
     )
+
+
+def _undelivered(reminders, rows):
+    """The newest failed or queued reminder of each person who still has a step to take."""
+    actors = {actor.pk for a in rows for _code, actor in pending_steps(a) if actor is not None}
+    newest = {}
+    for reminder in reminders:  # oldest first: the newest stays
+        newest[reminder.employee_id] = reminder
+    undelivered = [
+        r for r in newest.values() if r.employee_id in actors and r.status != Reminder.Status.SENT
+    ]
+    failed_first = {Reminder.Status.FAILED: 0, Reminder.Status.QUEUED: 1}
+    undelivered.sort(key=lambda r: (failed_first[r.status], r.employee.first_name))
+    return undelivered
