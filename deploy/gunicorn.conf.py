@@ -25,9 +25,11 @@ bind = ["127.0.0.1:8000"]
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
 worker_class = "sync"
 
-# A request taking longer than this is killed. One printed form is laid out within
-# PORTAL_PDF_TIMEOUT_SECONDS (20 s) under it; nginx waits a little longer (35 s).
-timeout = 30
+# A request taking longer than this is killed. It stays above the portal's own bounds, so
+# that the person gets the portal's Thai page rather than the proxy's: a statement is
+# cancelled after PORTAL_DB_STATEMENT_TIMEOUT (30 s) and a printed form is laid out within
+# PORTAL_PDF_TIMEOUT_SECONDS (20 s). nginx waits a little longer (65 s).
+timeout = 60
 # On SIGTERM or a reload, requests under way get this long to finish.
 graceful_timeout = 30
 # A worker is replaced after this many requests (staggered), so that memory taken by the
