@@ -89,7 +89,7 @@ class ReopenForm(GuardedForm):
     ]
     step = forms.ChoiceField(label=_("Step to reopen"), choices=STEPS)
     reason = forms.CharField(
-        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=MAX_COMMENT, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

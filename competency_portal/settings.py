@@ -23,6 +23,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 from competency_portal.lib.log import LEVELS as LOG_LEVELS
 from competency_portal.lib.log import logging_config
+from competency_portal.settings_pdf import (  # noqa: F401  the bounds of a printed form
+    PORTAL_PDF_MAX_BYTES,
+    PORTAL_PDF_MAX_PAGES,
+    PORTAL_PDF_TIMEOUT_SECONDS,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

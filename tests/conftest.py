@@ -130,3 +130,10 @@ def hr_client(hr_user):
 def assert_message(text, thai, english):
     """The message is shown, in Thai once its translation is in locale/, else in English."""
     assert thai in text or english in text, f"neither {thai!r} nor {english!r} in the text"
+
+
+@pytest.fixture(autouse=True)
+def media_of_its_own(settings, tmp_path_factory):
+    """Every test writes generated files (kept forms, batches, uploads) to a folder of its
+    own: a form kept by one test is never served to another."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -2,17 +2,18 @@
 joined into one file with each person starting on a new page and a bookmark per person.
 
 One WeasyPrint document does not use two cores, so the work is spread over processes, never
-threads. A form that fails is reported by name; the others are still printed.
+threads: the renderers of workers.py, each bounding its form's layout time. A form that fails,
+or that is refused for its length, size or layout time (render.FormRenderRefused), is reported
+by name with its reason; the others are still printed.
 """
 
 import io
 import logging
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 
 from assessments.models import Assessment
-from assessments.reports import context
+from assessments.reports import context, render
 from assessments.reports import workers as workers_module
 
 logger = logging.getLogger(__name__)
@@ -60,25 +61,32 @@ def print_forms(assessments, workers=None, progress=None):
     total = len(assessments)
     failed = []
     items = list(_htmls(assessments, failed))
-    pdfs = []
-    for done, (name, pdf, error) in enumerate(_rendered(items, workers), start=1 + len(failed)):
+    pdfs = {}
+    rendered = workers_module.render_many(
+        list(enumerate(html for _name, html in items)), render.limits(), min(workers, len(items))
+    )
+    for done, (index, pdf, error) in enumerate(rendered, start=1 + len(failed)):
+        name = items[index][0]
         if error:
-            failed.append((name, error))
+            logger.error(
+                "The form of %s could not be made into a PDF; the batch goes on",
+                name,
+                exc_info=error,
+            )
+            failed.append((name, reason(error)))
         else:
-            pdfs.append((name, pdf))
+            pdfs[index] = pdf
         if progress:
             progress(done, total, name)
-    return BatchResult(join(pdfs) if pdfs else None, [n for n, _ in pdfs], failed)
+    printed = [(items[index][0], pdfs[index]) for index in sorted(pdfs)]  # in the batch's order
+    return BatchResult(join(printed) if printed else None, [n for n, _ in printed], failed)
 
 
-def _rendered(items, workers):
-    if workers <= 1 or len(items) <= 2:
-        yield from map(workers_module.render_one, items)
-        return
-    # Spawned, not forked: a worker starts clean and shares no database connection.
-    spawn = multiprocessing.get_context("spawn")
-    with spawn.Pool(min(workers, len(items)), initializer=workers_module.setup) as pool:
-        yield from pool.imap(workers_module.render_one, items, chunksize=2)
+def reason(error):
+    """Why a form was not printed, as the job page and the command show it."""
+    if isinstance(error, render.FormRenderRefused):
+        return error.thai()
+    return f"{type(error).__name__}: {error}"
 
 
 def join(named_pdfs):

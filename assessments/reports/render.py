@@ -1,14 +1,115 @@
-"""HTML → PDF with WeasyPrint. No database access: safe in worker processes."""
+"""HTML → PDF with WeasyPrint. No database access: safe in worker processes.
+
+A printed form is bounded (issue 10): after layout, a form of more than PORTAL_PDF_MAX_PAGES
+pages is refused before any PDF is written, and a PDF of more than PORTAL_PDF_MAX_BYTES bytes
+is refused too (FormTooLarge); the layout itself runs in a child process (workers.py) that is
+stopped after PORTAL_PDF_TIMEOUT_SECONDS (FormTooSlow). A refusal carries its reason for people,
+in the portal's language.
+"""
 
 import atexit
+import contextlib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import fontpkg_sarabun
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from competency_portal.lib.textguard import clean_text
+from competency_portal.lib.thai import thai_digits
+
+# Defaults of the three bounds (competency_portal/settings_pdf.py reads them from the
+# environment). The longest form the text guard allows (every comment at 4,000 characters) has
+# 13 pages, the largest file (the blank paper form) about 0.3 MB, and none takes 2 s to lay out.
+MAX_PAGES = 40
+MAX_BYTES = 5 * 1024 * 1024
+TIMEOUT_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_pages: int
+    max_bytes: int
+    timeout: float  # seconds; 0 lays the form out in this process, with no time bound
+
+
+def limits():
+    """The bounds in force (read at each form, so that tests may override them)."""
+    return Limits(
+        max_pages=getattr(settings, "PORTAL_PDF_MAX_PAGES", MAX_PAGES),
+        max_bytes=getattr(settings, "PORTAL_PDF_MAX_BYTES", MAX_BYTES),
+        timeout=getattr(settings, "PORTAL_PDF_TIMEOUT_SECONDS", TIMEOUT_SECONDS),
+    )
+
+
+class FormRenderRefused(Exception):
+    """The portal will not make this printed form. `message` (English source, marked with
+    gettext_noop) and `params` say why; `text()` gives it in words for people."""
+
+    def __init__(self, message, **params):
+        super().__init__(message % params)  # English, for the log
+        self.message = message
+        self.params = params
+
+    def text(self, language=None):
+        """The reason in the active language, or in `language`."""
+        with translation.override(language) if language else contextlib.nullcontext():
+            shown = {name: thai_digits(value) for name, value in self.params.items()}
+            return translation.gettext(self.message) % shown
+
+    def thai(self):
+        """The reason in the portal's language (Thai), to be stored (a batch's failed forms)."""
+        return self.text(settings.LANGUAGE_CODE)
+
+
+class FormTooLarge(FormRenderRefused):
+    """More pages or bytes than a printed form may have."""
+
+    @classmethod
+    def pages(cls, pages, limit):
+        return cls(
+            gettext_noop(
+                "The form would have %(pages)s pages; a printed form may have at most "
+                "%(limit)s pages."
+            ),
+            pages=pages,
+            limit=limit,
+        )
+
+    @classmethod
+    def size(cls, size, limit):
+        return cls(
+            gettext_noop(
+                "The form would be a file of %(size)s MB; a printed form may be at most "
+                "%(limit)s MB."
+            ),
+            size=megabytes(size),
+            limit=megabytes(limit),
+        )
+
+
+class FormTooSlow(FormRenderRefused):
+    """Layout did not finish in time; the process laying the form out was stopped."""
+
+    @classmethod
+    def after(cls, seconds):
+        return cls(
+            gettext_noop(
+                "Laying out the form took longer than %(seconds)s seconds, so it was stopped. "
+                "Try again later."
+            ),
+            seconds=f"{seconds:g}",
+        )
+
+
+def megabytes(size):
+    """Bytes as megabytes, three significant digits: 5 MB as "5", 180,000 bytes as "0.172"."""
+    return f"{size / (1024 * 1024):.3g}"
+
 
 PRINT_CSS = Path(settings.BASE_DIR) / "static" / "reports" / "print.css"
 FONT_FILES = {
@@ -84,14 +185,30 @@ atexit.register(_engine.cache_clear)
 
 
 def html_to_pdf(html):
-    """PDF bytes of one HTML document, A4, Sarabun embedded."""
+    """PDF bytes of one HTML document, A4, Sarabun embedded, within the bounds in force:
+    raises FormTooLarge or FormTooSlow (both FormRenderRefused) instead."""
+    bounds = limits()
+    if not bounds.timeout:
+        return make_pdf(html, bounds.max_pages, bounds.max_bytes)
+    from assessments.reports import workers
+
+    return workers.render(html, bounds)
+
+
+def make_pdf(html, max_pages, max_bytes):
+    """html_to_pdf in this process, with no time bound (workers.py runs it in a child)."""
     from weasyprint import HTML
 
     font_config, stylesheet, fetcher, images = _engine()
     # Text stored before the input guard existed may hold control characters (a form feed in a
     # name): they have no glyph and spoil the PDF's text layer, so they go here too.
     html = clean_text(html, multiline=True)
-    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher)
-    return document.write_pdf(
-        stylesheets=[stylesheet], font_config=font_config, cache=images, uncompressed_pdf=False
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).render(
+        stylesheets=[stylesheet], font_config=font_config, cache=images
     )
+    if len(document.pages) > max_pages:  # refused before a byte of PDF is written
+        raise FormTooLarge.pages(len(document.pages), max_pages)
+    pdf = document.write_pdf(uncompressed_pdf=False)
+    if len(pdf) > max_bytes:
+        raise FormTooLarge.size(len(pdf), max_bytes)
+    return pdf

@@ -118,3 +118,18 @@ def test_hr_keys_in_the_next_level_opinion_from_paper(client, round_open):
     a = Assessment.objects.get(pk=a.pk)
     assert (a.review_opinion, a.review_comment) == ("differ", "ตามแบบกระดาษ")
     assert a.events.get(action="reviewed").actor == round_open.hr
+
+
+def test_hr_reopens_with_a_reason_as_long_as_any_comment(client, round_open):
+    # The form took 1,000 characters at most while the service and every comment take 4,000.
+    a = rated(round_open)
+    services.acknowledge(assessment=a, by=round_open.somchai.user)
+    services.review(assessment=a, by=round_open.palad.user, opinion="agree")
+    services.finalize(assessment=Assessment.objects.get(pk=a.pk), by=round_open.hr)
+    a = Assessment.objects.get(pk=a.pk)
+    reason = ("แก้ผลสัมฤทธิ์ของงาน" * 100)[:1500]
+    assert len(reason) == 1500
+    post(client, round_open.hr, "reopen", a, step="final", reason=reason)
+    a = Assessment.objects.get(pk=a.pk)
+    assert not a.is_finalized
+    assert a.events.filter(action="reopened").get().detail == reason
