@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from competency_portal.lib.thai import thai_digits
 from framework.models import ExpectedLevel
 
 
@@ -80,7 +81,18 @@ def texts(framework):
 
 
 def describe(key):
-    return " · ".join(str(part) for part in key)
+    """Where a difference is, as people name it: "ACH · ระดับ ๒ ข้อ ๓", "ACH · ระดับ ๒"."""
+    if len(key) >= 3 and key[1] == _("Level"):
+        code, label, level, *item = key
+        if item:
+            place = _("level %(level)s, item %(item)s") % {
+                "level": thai_digits(level),
+                "item": thai_digits(item[0]),
+            }
+        else:
+            place = f"{label} {thai_digits(level)}"
+        return f"{code} · {place}"
+    return " · ".join(thai_digits(part) for part in key)
 
 
 def compare(old, new):

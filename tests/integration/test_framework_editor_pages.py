@@ -136,6 +136,7 @@ def test_the_diff_and_the_preview_show_the_new_wording(client, draft, cast):
     diff = client.get(reverse("framework:diff", args=[draft.version])).content.decode()
     assert diff.count('class="diff-changed"') == 1
     assert "<ins>" in diff and "<del>" in diff
+    assert "COM · ระดับ ๒ ข้อ ๑" in diff  # named as people name it, in Thai digits
     preview = client.get(reverse("assessments:preview", args=[draft.version])).content.decode()
     assert NEW_TEXT in preview
     assert preview.count('type="radio"') == 66 * 2
