@@ -1,0 +1,2 @@
+"""`make loadtest`: the portal under load (gunicorn, PostgreSQL) with and without password
+guessers; see docs/reliability.md."""
