@@ -399,6 +399,9 @@ PORTAL_PROXY_COUNT = int(PORTAL_PROXY_COUNT)
 AXES_CLIENT_IP_CALLABLE = "competency_portal.lib.addresses.client_address"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# A lock ends 15 minutes after the fifth failure: guesses refused during it neither extend it
+# nor are written again (each write made a refused guess costlier; docs/reliability.md).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A session ends after this many minutes without a request.
 PORTAL_SESSION_IDLE_MINUTES = env_minutes("PORTAL_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = PORTAL_SESSION_IDLE_MINUTES * 60
