@@ -8,16 +8,24 @@ Empty cells: a track's level only when every indicator of that competency in tha
 rated; gap and points only with the supervisor's level; the person's competency score,
 weighted score, total and band only when every competency has its supervisor's level; the
 total and band also need the work results.
+
+`submitted_only` leaves out the tracks not submitted yet: the self-assessed level only once
+the self-assessment is submitted; the supervisor's level, gap, points, scores, work results,
+total and band only once the supervisor's rating is submitted (a draft, even complete, gives
+empty cells). The last column, `stage`, is the assessment's step (Assessment.stage).
 """
 
 import io
+from dataclasses import replace
 from decimal import Decimal
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from assessments.models import STAGES, Track
 from assessments.selectors.results import BAND_LABELS, round_results
 from competency_portal.lib.csvfiles import FORMULA_STARTS, csv_text
 from competency_portal.lib.thai import display_width
@@ -37,7 +45,9 @@ MACHINE_COLUMNS = (
 )
 # Person-level values, repeated on each of the person's rows.
 EXTRA_COLUMNS = ("competency_score", "weighted_score", "work_results", "total", "band")
-COLUMNS = MACHINE_COLUMNS + EXTRA_COLUMNS
+# Added later, always at the end: the assessment's step, a code of assessments.models.STAGES.
+STAGE_COLUMNS = ("stage",)
+COLUMNS = MACHINE_COLUMNS + EXTRA_COLUMNS + STAGE_COLUMNS
 
 # The workbook is a Thai document whatever the language of the page it is downloaded from
 # (like the printed forms): its headers are data, written here in Thai.
@@ -59,6 +69,7 @@ THAI_HEADERS = {
     "work_results": "ผลสัมฤทธิ์ของงาน (%)",
     "total": "คะแนนรวม",
     "band": "ระดับผลการประเมิน",
+    "stage": "ขั้นตอน",
 }
 SUMMARY_LEVEL = "{code} ระดับ"
 SUMMARY_POINTS = "{code} คะแนน"
@@ -81,23 +92,48 @@ def _person(person):
     }
 
 
-def _totals(person):
+def _totals(person, submitted_only=False):
     """Competency score, weighted score, work results, total and band code (or None)."""
+    work_results = person.assessment.work_results
+    if submitted_only and person.assessment.supervisor_state != Track.SUBMITTED:
+        work_results = None  # the supervisor's draft, like its levels
     return {
         "competency_score": person.score,
         "weighted_score": person.weighted,
-        "work_results": person.assessment.work_results,
+        "work_results": work_results,
         "total": person.total,
         "band": person.band[0] if person.band else None,
     }
 
 
-def rows(cycle, people=None):
-    """One dict per person and competency, keyed by COLUMNS; None where nothing is derived."""
+def only_submitted(person):
+    """The person's results without the tracks not submitted yet (the module's docstring)."""
+    assessment = person.assessment
+    self_done = assessment.self_state == Track.SUBMITTED
+    supervisor_done = assessment.supervisor_state == Track.SUBMITTED
+    if self_done and supervisor_done:
+        return person
+    left_out = {} if supervisor_done else {"supervisor_level": None, "gap": None, "points": None}
+    if not self_done:
+        left_out["self_level"] = None
+    results = {code: replace(row, **left_out) for code, row in person.results.items()}
+    if supervisor_done:
+        return replace(person, results=results)
+    return replace(person, results=results, score=None, weighted=None, total=None, band=None)
+
+
+def _shown(people, submitted_only):
+    return [only_submitted(person) for person in people] if submitted_only else people
+
+
+def rows(cycle, people=None, submitted_only=False):
+    """One dict per person and competency, keyed by COLUMNS; None where nothing is derived
+    (or, with `submitted_only`, where a track is not submitted)."""
     people = round_results(cycle) if people is None else people
     table = []
-    for person in people:
-        head, totals = _person(person), _totals(person)
+    for person in _shown(people, submitted_only):
+        head, totals = _person(person), _totals(person, submitted_only)
+        stage = {"stage": person.assessment.stage}
         for row in person.results.values():
             table.append(
                 {
@@ -109,6 +145,7 @@ def rows(cycle, people=None):
                     "gap": row.gap,
                     "points": row.points,
                     **totals,
+                    **stage,
                 }
             )
     return table
@@ -121,9 +158,12 @@ def _text(value):
     return "" if value is None else str(value)
 
 
-def export_csv(cycle):
+def export_csv(cycle, submitted_only=False):
     """The CSV of DOMAIN.md: UTF-8 with a BOM (for Excel), CRLF line ends, header row."""
-    table = [[_text(row[column]) for column in COLUMNS] for row in rows(cycle)]
+    table = [
+        [_text(row[column]) for column in COLUMNS]
+        for row in rows(cycle, submitted_only=submitted_only)
+    ]
     return csv_text([COLUMNS, *table])
 
 
@@ -136,14 +176,22 @@ HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="cent
 MIN_WIDTH, MAX_WIDTH = 8, 45
 
 
+def _stage_label(code):
+    with translation.override("th"):
+        return str(dict(STAGES)[code])
+
+
 def _cell_value(column, value):
-    """Numbers stay numbers (Decimal is written as a number); the band as its Thai label."""
+    """Numbers stay numbers (Decimal is written as a number); the band and the stage as their
+    Thai labels."""
     if column == "band":
         return BAND_LABELS.get(value) if value else None
+    if column == "stage":
+        return _stage_label(value)
     return value
 
 
-def export_xlsx(cycle):
+def export_xlsx(cycle, submitted_only=False):
     """A workbook with one row per person and competency, and a summary row per person."""
     people = round_results(cycle)
     codes = list(people[0].results) if people else []
@@ -156,7 +204,7 @@ def export_xlsx(cycle):
         [THAI_HEADERS[column] for column in COLUMNS],
         [
             [(column, _cell_value(column, row[column])) for column in COLUMNS]
-            for row in rows(cycle, people)
+            for row in rows(cycle, people, submitted_only)
         ],
     )
 
@@ -165,21 +213,25 @@ def export_xlsx(cycle):
     for code in codes:
         headers.append(SUMMARY_LEVEL.format(code=code))
         headers.append(SUMMARY_POINTS.format(code=code))
-    headers += [THAI_HEADERS[column] for column in TOTAL_COLUMNS]
-    _write_table(summary, headers, [_summary_row(person) for person in people])
+    headers += [THAI_HEADERS[column] for column in (*TOTAL_COLUMNS, *STAGE_COLUMNS)]
+    summary_rows = [
+        _summary_row(person, submitted_only) for person in _shown(people, submitted_only)
+    ]
+    _write_table(summary, headers, summary_rows)
 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _summary_row(person):
+def _summary_row(person, submitted_only=False):
     cells = list(_person(person).items())
     for row in person.results.values():
         cells.append(("supervisor_level", row.supervisor_level))
         cells.append(("points", row.points))
-    totals = _totals(person)
+    totals = _totals(person, submitted_only)
     cells += [(column, _cell_value(column, totals[column])) for column in TOTAL_COLUMNS]
+    cells.append(("stage", _cell_value("stage", person.assessment.stage)))
     return cells
 
 
@@ -229,11 +281,11 @@ def _display_width(value):
     return display_width(value)
 
 
-def export(cycle, fmt):
+def export(cycle, fmt, submitted_only=False):
     """(content, content type, file name) of the export in one of FORMATS."""
-    name = f"results-{cycle.code}.{fmt}"
+    name = f"results-{cycle.code}{'-submitted' if submitted_only else ''}.{fmt}"
     if fmt == "csv":
-        return export_csv(cycle).encode("utf-8"), CSV_TYPE, name
+        return export_csv(cycle, submitted_only).encode("utf-8"), CSV_TYPE, name
     if fmt == "xlsx":
-        return export_xlsx(cycle), XLSX_TYPE, name
+        return export_xlsx(cycle, submitted_only), XLSX_TYPE, name
     raise ValueError(f"unknown export format {fmt!r}")

@@ -1,6 +1,7 @@
 """HR's analytics of the rounds, and one person's history across rounds.
 
-The numbers come from assessments/analytics.py (a fixed number of queries), the charts from
+The numbers come from assessments/analytics.py (a fixed number of queries; the submitted
+supervisors' ratings only, unless `?drafts=1` counts the drafts too), the charts from
 assessments/templatetags/charts.py, the CSV files from assessments/analytics_csv.py.
 Access: the analytics pages are HR's; a person's history is also open to that person and to
 their current supervisor, and is not found (404) for anyone else.
@@ -40,6 +41,18 @@ def _query(**params):
     return urlencode({key: value for key, value in params.items() if value})
 
 
+def _include_drafts(request):
+    """`?drafts=1` counts the supervisors' drafts too; by default only submitted ratings."""
+    return request.GET.get("drafts") == "1"
+
+
+def _drafts_queries(include_drafts, **params):
+    """(the query of this view, the query of the other choice about drafts)."""
+    shown = _query(**params, drafts="1" if include_drafts else "")
+    other = _query(**params, drafts="" if include_drafts else "1")
+    return shown, other
+
+
 def csv_response(rows, filename, request=None):
     rows = list(rows)
     if request is not None:
@@ -56,39 +69,49 @@ def csv_response(rows, filename, request=None):
 def index(request):
     cycles, cycle = _cycles_and_choice(request)
     department = request.GET.get("department", "")
-    report = analytics.cycle_report(cycle, department) if cycle else None
+    include_drafts = _include_drafts(request)
+    report = analytics.cycle_report(cycle, department, include_drafts) if cycle else None
+    query, drafts_toggle = _drafts_queries(
+        include_drafts, cycle=cycle.pk if cycle else None, department=department
+    )
     context = {
         "cycles": cycles,
         "cycle": cycle,
         "department": department,
         "report": report,
         "levels": analytics.LEVEL_VALUES,
-        "query": _query(cycle=cycle.pk if cycle else None, department=department),
+        "query": query,
+        "drafts_toggle": drafts_toggle,
         "y_max": max((max(row.counts) for row in report.distribution), default=0) if report else 0,
     }
     return render(request, "analytics/index.html", context)
 
 
 def csv_download(request, chart):
+    include_drafts = _include_drafts(request)
     if chart == "trend":
         department = request.GET.get("department", "")
-        rows = analytics_csv.trend(analytics.organisation_trend(department))
+        rows = analytics_csv.trend(analytics.organisation_trend(department, include_drafts))
         return csv_response(rows, "analytics-trend.csv", request)
     if chart not in analytics_csv.CYCLE_CHARTS:
         raise Http404
     _cycles, cycle = _cycles_and_choice(request)
     if cycle is None:
         raise Http404
-    report = analytics.cycle_report(cycle, request.GET.get("department", ""))
+    report = analytics.cycle_report(cycle, request.GET.get("department", ""), include_drafts)
     rows = analytics_csv.CYCLE_CHARTS[chart](report)
     return csv_response(rows, f"analytics-{chart}-{cycle.code}.csv", request)
 
 
 def trend(request):
     department = request.GET.get("department", "")
-    result = analytics.organisation_trend(department)
-    return render(
-        request,
-        "analytics/trend.html",
-        {"trend": result, "department": department, "query": _query(department=department)},
-    )
+    include_drafts = _include_drafts(request)
+    result = analytics.organisation_trend(department, include_drafts)
+    query, drafts_toggle = _drafts_queries(include_drafts, department=department)
+    context = {
+        "trend": result,
+        "department": department,
+        "query": query,
+        "drafts_toggle": drafts_toggle,
+    }
+    return render(request, "analytics/trend.html", context)

@@ -19,6 +19,8 @@ from assessments.imports import staff as staff_import
 from assessments.models import Employee
 from assessments.selectors.people import people as people_query
 from assessments.services import people as staff
+from competency_portal.lib.downloads import CSV_TYPE, download
+from framework.models import PositionClass
 
 
 def _person(pk):
@@ -146,4 +148,14 @@ people_import = ImportFlow(
     carry=lambda content, _choices: ImportConfirmForm.carrying(content),
     done=_import_done,
     blank_form=lambda _choices: ImportUploadForm(),
+    # the codes HR types in the position_class column
+    page=lambda _request, _confirming: {
+        "staff_header": staff_import.HEADER,
+        "position_classes": PositionClass.objects.all(),
+    },
 )
+
+
+def people_import_template(request):
+    """The staff CSV to fill in: the import's exact header and one example line."""
+    return download(staff_import.csv_template(), "staff-template.csv", CSV_TYPE)

@@ -2,13 +2,19 @@
 The page is the import flow of assessments/hr/import_flow.py over assessments/imports/ratings.py."""
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from assessments.hr.import_flow import ImportFlow
-from assessments.hr.ratings_import_forms import RatingsConfirmForm, RatingsUploadForm, RoundForm
+from assessments.hr.ratings_import_forms import (
+    RatingsConfirmForm,
+    RatingsUploadForm,
+    RoundForm,
+    TemplateRoleForm,
+)
 from assessments.imports import ratings as ratings_import
-from assessments.models import Assessment
+from assessments.models import Assessment, Role
 from assessments.selectors import rating as selectors
 from competency_portal.lib.downloads import CSV_TYPE, download
 
@@ -19,11 +25,17 @@ def _upload_form(request):
 
 
 def _people(request, confirming):
-    """The people of the chosen round, each with a link to their blank CSV."""
+    """The people of the chosen round, each with a link to their blank CSV for the chosen
+    role."""
     round_form = RoundForm() if confirming else RoundForm(request.GET or None)
     cycle = round_form.chosen()
     people = selectors.cycle_assessments(cycle) if cycle is not None else []
-    return {"round_form": round_form, "template_cycle": cycle, "template_people": people}
+    return {
+        "round_form": round_form,
+        "template_cycle": cycle,
+        "template_people": people,
+        "template_role": round_form.chosen_role(),
+    }
 
 
 def _check(content, choices, *, dry_run, by):
@@ -71,9 +83,15 @@ upload = ImportFlow(
 
 
 def csv_template(request, assessment_pk):
-    """The ratings CSV of one person's round, every indicator with an empty value."""
+    """The ratings CSV of one person's round, every indicator with its words and an empty
+    value, for the role of `?role=` (self when left out; anything else is refused: 400)."""
+    try:
+        role = TemplateRoleForm(request.GET).role_or_default()
+    except ValueError as error:
+        raise BadRequest(str(error)) from error
     assessment = get_object_or_404(
         Assessment.objects.select_related("cycle__framework", "employee"), pk=assessment_pk
     )
-    name = f"ratings-{assessment.cycle.code}-{assessment.employee.employee_code}.csv"
-    return download(ratings_import.csv_template(assessment), name, CSV_TYPE)
+    suffix = "" if role == Role.SELF else f"-{role}"
+    name = f"ratings-{assessment.cycle.code}-{assessment.employee.employee_code}{suffix}.csv"
+    return download(ratings_import.csv_template(assessment, role), name, CSV_TYPE)

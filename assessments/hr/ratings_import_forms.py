@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.hr.people_forms import MAX_UPLOAD_BYTES, ImportConfirmForm
-from assessments.models import Cycle
+from assessments.models import Cycle, Role
 from competency_portal.lib.textguard import GuardedForm
 
 
@@ -20,7 +20,8 @@ def default_round():
 
 
 class RoundForm(GuardedForm):
-    """The round whose people are listed for the blank CSV forms."""
+    """The round whose people are listed for the blank CSV forms, and the role those forms are
+    for (`?role=`: self, as before, or supervisor)."""
 
     cycle = forms.ModelChoiceField(
         label=_("Round"),
@@ -29,17 +30,41 @@ class RoundForm(GuardedForm):
         empty_label=None,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    role = forms.ChoiceField(
+        label=_("Ratings of"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "list_%s")  # beside the upload form's own `cycle`
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = rounds()
         self.initial.setdefault("cycle", default_round())
+        self.initial.setdefault("role", Role.SELF.value)
 
     def chosen(self):
         if self.is_valid() and self.cleaned_data["cycle"] is not None:
             return self.cleaned_data["cycle"]
         return default_round()
+
+    def chosen_role(self):
+        if self.is_valid() and self.cleaned_data["role"]:
+            return self.cleaned_data["role"]
+        return Role.SELF.value
+
+
+class TemplateRoleForm(GuardedForm):
+    """`?role=` of one person's blank CSV: self (when left out) or supervisor."""
+
+    role = forms.ChoiceField(choices=Role.choices, required=False)
+
+    def role_or_default(self):
+        """The role asked for; ValueError when it is not one."""
+        if not self.is_valid():
+            raise ValueError(self.errors.as_text())
+        return self.cleaned_data["role"] or Role.SELF.value
 
 
 class RatingsUploadForm(GuardedForm):
@@ -50,7 +75,7 @@ class RatingsUploadForm(GuardedForm):
         label=_("Ratings file (CSV, UTF-8)"),
         help_text=_(
             "Columns: employee_code, role (self or supervisor), competency, level, indicator, "
-            "value."
+            "value; a last column indicator_text (the blank form's) is allowed and not read."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

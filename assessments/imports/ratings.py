@@ -2,6 +2,8 @@
 
 `employee_code,role,competency,level,indicator,value`: one line per behaviour indicator rated,
 on a person's self-assessment (`self`) or their supervisor's rating (`supervisor`) in one round.
+A last column `indicator_text` may follow (the blank CSV of `csv_template` carries the
+indicator's words for whoever keys the paper form in); it is read by people, never checked.
 Every line is checked against the round's framework, its rating scale and the state of each
 track before anything is written. Then, in one transaction, each person's track is saved through
 services.save_ratings, so that versions, events and the audit trail are those of a rating saved
@@ -10,6 +12,8 @@ Reading and decoding the file, the line and cell messages and ImportErrors come 
 competency_portal/lib/csvfiles.py.
 """
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -32,10 +36,33 @@ from competency_portal.lib.csvfiles import (
 from framework.models import Indicator, ScalePoint
 from framework.selectors import competency_tree
 
-__all__ = ["HEADER", "ImportErrors", "RatingsImportReport", "TrackPreview", "import_ratings"]
+__all__ = [
+    "HEADER",
+    "TEMPLATE_HEADER",
+    "ImportErrors",
+    "RatingsImportReport",
+    "TrackPreview",
+    "ValueChange",
+    "import_ratings",
+]
 
 HEADER = ["employee_code", "role", "competency", "level", "indicator", "value"]
+# The blank CSV adds the indicator's words at the end; a file may keep or drop that column.
+TEXT_COLUMN = "indicator_text"
+TEMPLATE_HEADER = [*HEADER, TEXT_COLUMN]
 ROLES = [Role.SELF.value, Role.SUPERVISOR.value]
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """One rating the file changes: the indicator (e.g. "ACH 2.1") and the value saved now
+    and in the file, each with its scale label."""
+
+    indicator: str
+    before: int
+    before_label: str
+    after: int
+    after_label: str
 
 
 @dataclass
@@ -56,6 +83,7 @@ class TrackPreview:
     same: int = 0
     missing: int = 0
     submitted: bool = False
+    changes: list = field(default_factory=list)  # ValueChange of each changed rating
 
     @property
     def complete(self):
@@ -117,12 +145,13 @@ def import_ratings(*, rows_or_file, cycle, by, dry_run=False, submit=False):
         cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
         report = RatingsImportReport(cycle=cycle, dry_run=dry_run, submit=submit)
         rows, errors = _rows(rows_or_file)
-        groups = _Checker(cycle, errors).check(rows, report)
+        checker = _Checker(cycle, errors)
+        groups = checker.check(rows, report)
         if report.errors:
             raise ImportErrors(report.errors, report)
         if not groups:
             raise ImportErrors([_("No line of the file has a value: nothing to import.")], report)
-        _preview(groups, cycle, submit)
+        _preview(groups, cycle, submit, checker)
         report.rows = [group.preview for group in groups]
         if not dry_run:
             _apply(groups, by, submit)
@@ -148,15 +177,32 @@ def import_ratings(*, rows_or_file, cycle, by, dry_run=False, submit=False):
 
 
 def csv_template(assessment, role=Role.SELF):
-    """The ratings CSV for one person's round with every indicator and no values: a form for
-    HR to key a paper form into."""
-    rows = [HEADER]
+    """The ratings CSV for one person's round and one role (`self` or `supervisor`) with every
+    indicator, its words and no values: a form for HR to key a paper form into. With a
+    byte-order mark, so that a spreadsheet shows the Thai words."""
+    role = Role(role).value
+    rows = [TEMPLATE_HEADER]
     code = assessment.employee.employee_code
     for competency in competency_tree(assessment.cycle.framework):
         for level in competency.levels.all():
             for indicator in level.indicators.all():
-                rows.append([code, role, competency.code, level.number, indicator.number, ""])
-    return csv_text(rows, bom=False)
+                rows.append(
+                    [
+                        code,
+                        role,
+                        competency.code,
+                        level.number,
+                        indicator.number,
+                        "",
+                        _one_line(indicator.text),
+                    ]
+                )
+    return csv_text(rows)
+
+
+def _one_line(text):
+    """The indicator's words on one line (a spreadsheet row stays one row high)."""
+    return " ".join(text.split())
 
 
 # Reading the file
@@ -167,13 +213,31 @@ def _rows(source):
     and [(line number, message)] for the lines whose cells do not match the header."""
     if isinstance(source, list | tuple):
         if source:
-            check_header(list(source[0]), HEADER, exact=True)
+            header = list(source[0])
+            check_header(header, _expected(header), exact=True)
         rows, errors = [(number, _stripped(row)) for number, row in enumerate(source, start=2)], []
     else:
-        rows, errors = read_csv_rows(decode_text(source), HEADER, exact=True)
+        text = decode_text(source)
+        rows, errors = read_csv_rows(text, _expected(_first_row(text)), exact=True)
     if not rows and not errors:
         raise ImportErrors([_("The file has a header row but no ratings.")])
     return rows, errors
+
+
+def _first_row(text):
+    """The cells of the header row (none for an empty file; a broken one is reported by
+    read_csv_rows)."""
+    try:
+        return next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:
+        return []
+
+
+def _expected(header):
+    """The columns a file must have: those of DOMAIN.md, and `indicator_text` when the header
+    names it (the blank CSV's; it may also be deleted)."""
+    names = {clean_cell(name) for name in header}
+    return TEMPLATE_HEADER if TEXT_COLUMN in names else HEADER
 
 
 def _stripped(row):
@@ -215,9 +279,10 @@ class _Checker:
         self.indicator_keys = {pk: key for key, pk in self.indicators.items()}
         self.competencies = {code for code, _level, _number in self.indicators}
         self.levels = {(code, level) for code, level, _number in self.indicators}
-        self.scale = sorted(
-            ScalePoint.objects.filter(framework_id=framework_id).values_list("value", flat=True)
+        self.scale_labels = dict(
+            ScalePoint.objects.filter(framework_id=framework_id).values_list("value", "label_th")
         )
+        self.scale = sorted(self.scale_labels)
         self.assessments = {}
         self.known_codes = set()
         self.groups = {}  # (assessment id, role) → _Group, in the order of the file
@@ -389,8 +454,9 @@ class _Checker:
         return True
 
 
-def _preview(groups, cycle, submit):
-    """Count new, changed and same ratings of each track, and what stays unrated."""
+def _preview(groups, cycle, submit, checker):
+    """Count new, changed and same ratings of each track, and what stays unrated; list each
+    changed value (in the framework's order)."""
     framework_ids = set(
         Indicator.objects.filter(level__competency__framework_id=cycle.framework_id).values_list(
             "pk", flat=True
@@ -415,11 +481,28 @@ def _preview(groups, cycle, submit):
                 preview.same += 1
         preview.missing = len(framework_ids - set(before) - set(group.values))
         preview.submitted = submit and preview.complete
+        preview.changes = [
+            _change(checker, indicator_id, before[indicator_id], value)
+            for indicator_id, value in group.values.items()
+            if indicator_id in before and before[indicator_id] != value
+        ]
         group.changes = {
             indicator_id: value
             for indicator_id, value in group.values.items()
             if before.get(indicator_id) != value
         }
+
+
+def _change(checker, indicator_id, before, after):
+    """A changed rating as the preview lists it (in the order of the file)."""
+    code, level, number = checker.indicator_keys[indicator_id]
+    return ValueChange(
+        indicator=f"{code} {level}.{number}",
+        before=before,
+        before_label=checker.scale_labels.get(before, ""),
+        after=after,
+        after_label=checker.scale_labels.get(after, ""),
+    )
 
 
 # Writing

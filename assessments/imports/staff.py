@@ -33,10 +33,31 @@ from competency_portal.lib.csvfiles import (
     cell_error,
     check_header,
     clean_cell,
+    csv_text,
     decode_text,
     read_csv_rows,
 )
 from framework.models import PositionClass
+
+# The template's one example line: a made-up person, every column filled in as HR would.
+EXAMPLE_ROW = {
+    "employee_code": "K0105",
+    "title": "นางสาว",
+    "first_name": "สมหญิง",
+    "last_name": "ใจดี",
+    "position_title": "นักวิชาการเงินและบัญชี",
+    "position_class": "ACA-2",
+    "department": "กองคลัง",
+    "supervisor_code": "K0101",
+    "email": "somying@example.org",
+    "username": "somying",
+}
+
+
+def csv_template():
+    """The staff CSV HR fills in: the exact header the import expects and one example line
+    (UTF-8 with a byte-order mark, so that a spreadsheet shows the Thai; formula-safe)."""
+    return csv_text([HEADER, [EXAMPLE_ROW[column] for column in HEADER]])
 
 
 @dataclass

@@ -5,12 +5,16 @@ the assessments in one query, all their ratings in one, the competencies and ind
 the framework version(s) in two and the scale in one: all read by the one results loader,
 assessments/selectors/results.py, the one behind the results page. The rest is counting over its
 results; the self-ratings serve only the agreement figures.
+
+Only the supervisor's submitted ratings are counted by default: a draft, even one with every
+indicator rated, may still change. The reports say how many drafts were left out
+(`drafts`), and `include_drafts` counts them too.
 """
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from assessments.models import Cycle
+from assessments.models import Cycle, Track
 from assessments.selectors.results import LEVELS, TWO_PLACES, load_results
 from framework.models import Competency
 
@@ -51,6 +55,17 @@ def gap_tone(mean_gap):
         if mean_gap >= lowest:
             tone = name
     return tone
+
+
+def is_counted(person, include_drafts=False):
+    """Whether a person's results count in the figures: their supervisor has submitted the
+    rating (or, with `include_drafts`, whatever is rated so far)."""
+    return include_drafts or person.assessment.supervisor_state == Track.SUBMITTED
+
+
+def is_draft(person):
+    """The supervisor has begun rating the person and not submitted yet."""
+    return person.assessment.supervisor_state == Track.IN_PROGRESS
 
 
 def _competencies_of(shapes, latest=None):
@@ -107,8 +122,9 @@ class Distribution:
         return list(zip(LEVEL_VALUES, self.counts, strict=True))
 
 
-def level_distribution(scored, competencies):
-    departments = sorted({s.department for s in scored})
+def level_distribution(scored, competencies, listed=None):
+    """`listed`: the people whose divisions get a row, counted or not (default: `scored`)."""
+    departments = sorted({s.department for s in (scored if listed is None else listed)})
     rows = []
     for competency in competencies:
         counts = [0] * len(LEVEL_VALUES)
@@ -170,8 +186,9 @@ class HeatMap:
         return next(row for row in self.rows if row.is_total)
 
 
-def gap_heatmap(scored, competencies):
-    departments = sorted({s.department for s in scored})
+def gap_heatmap(scored, competencies, listed=None):
+    """`listed`: the people whose divisions get a row, counted or not (default: `scored`)."""
+    departments = sorted({s.department for s in (scored if listed is None else listed)})
     cells = {(d, c.code): HeatCell() for d in departments for c in competencies}
     totals = {c.code: HeatCell() for c in competencies}
     for person in scored:
@@ -263,11 +280,14 @@ class CycleReport:
     department: str
     departments: list  # every division of the round, for the filter
     competencies: list
-    scored: list
+    scored: list  # everyone of the round (or division), counted or not
     distribution: list
     heatmap: HeatMap
     agreement: list
     disagreements: list
+    include_drafts: bool = False
+    counted: list = field(default_factory=list)  # those whose results are in the figures
+    drafts: int = 0  # supervisors' drafts: left out, or counted with `include_drafts`
 
     @property
     def people(self):
@@ -280,28 +300,34 @@ class CycleReport:
 
     @property
     def complete(self):
-        return sum(1 for s in self.scored if s.complete)
+        """People rated on every competency, among those counted."""
+        return sum(1 for s in self.counted if s.complete)
 
 
-def cycle_report(cycle, department=""):
-    """The analytics of one round; `department` narrows it to one division."""
+def cycle_report(cycle, department="", include_drafts=False):
+    """The analytics of one round; `department` narrows it to one division. Only submitted
+    supervisors' ratings count unless `include_drafts`."""
     # The round's version even when nobody is rated yet (else: the versions found).
     frameworks = [cycle.framework] if cycle.framework_id else None
     everyone, shapes = load_results(frameworks=frameworks, cycle=cycle)
     competencies = _competencies_of(shapes)
     departments = sorted({s.department for s in everyone})
     scored = [s for s in everyone if s.department == department] if department else everyone
-    rows, disagreements = agreement(scored, competencies)
+    counted = [s for s in scored if is_counted(s, include_drafts)]
+    rows, disagreements = agreement(counted, competencies)
     return CycleReport(
         cycle=cycle,
         department=department,
         departments=departments,
         competencies=competencies,
         scored=scored,
-        distribution=level_distribution(scored, competencies),
-        heatmap=gap_heatmap(scored, competencies),
+        distribution=level_distribution(counted, competencies, listed=scored),
+        heatmap=gap_heatmap(counted, competencies, listed=scored),
         agreement=rows,
         disagreements=disagreements,
+        include_drafts=include_drafts,
+        counted=counted,
+        drafts=sum(1 for s in scored if is_draft(s)),
     )
 
 
@@ -347,27 +373,39 @@ class Trend:
     rows: list  # [(competency, [TrendPoint per cycle])]
     department: str = ""
     departments: list = field(default_factory=list)
+    include_drafts: bool = False
+    drafts: dict = field(default_factory=dict)  # cycle id → supervisors' drafts
+
+    @property
+    def all_drafts(self):
+        """Supervisors' drafts in every round shown."""
+        return sum(self.drafts.values())
 
     def point(self, cycle, code):
         index = [c.pk for c in self.cycles].index(cycle.pk)
         return next(points[index] for c, points in self.rows if c.code == code)
 
 
-def organisation_trend(department=""):
-    """Per round and competency: mean achieved level and share at or above expected."""
+def organisation_trend(department="", include_drafts=False):
+    """Per round and competency: mean achieved level and share at or above expected (of the
+    submitted supervisors' ratings unless `include_drafts`)."""
     cycles = reported_cycles()
     everyone, shapes = load_results(frameworks=[c.framework for c in cycles], cycle__in=cycles)
     competencies = _competencies_of(shapes, latest=cycles[-1].framework_id if cycles else None)
     departments = sorted({s.department for s in everyone})
     points = {(c.pk, k.code): TrendPoint() for c in cycles for k in competencies}
+    drafts = dict.fromkeys((c.pk for c in cycles), 0)
     for person in everyone:
         if department and person.department != department:
+            continue
+        drafts[person.assessment.cycle_id] += is_draft(person)
+        if not is_counted(person, include_drafts):
             continue
         for code, result in person.results.items():
             if result.supervisor_level is not None:
                 points[person.assessment.cycle_id, code].add(result)
     rows = [(k, [points[c.pk, k.code] for c in cycles]) for k in competencies]
-    return Trend(cycles, competencies, rows, department, departments)
+    return Trend(cycles, competencies, rows, department, departments, include_drafts, drafts)
 
 
 @dataclass

@@ -356,3 +356,105 @@ def test_the_heat_map_shows_each_mean_in_its_cell(client, round_open):
     assert ">+๑.๐๐<" in svg  # ACH in กองคลัง
     assert ">−๐.๓๓<" in svg  # SDEV in กองคลัง
     assert svg.count('class="cell tone-none"') == 2 * 4 + 1  # กองช่าง, สำนักปลัด, the legend
+
+
+# ---------------------------------------------------------------- submitted ratings only
+
+
+def add_a_complete_draft(cast):
+    """palad rates other_head (DIR-1, expected 3) at level 4 everywhere and does not submit;
+    other_head submitted his self-assessment at level 2. With the outsider's half-rated draft,
+    two supervisors' drafts in กองช่าง."""
+    other_head = Assessment.objects.get(cycle=cast.cycle, employee=cast.other_head)
+    rate(other_head, Role.SELF, cast.other_head.user, 2)
+    rate(other_head, Role.SUPERVISOR, cast.palad.user, 4, submit=False)
+    return other_head
+
+
+def test_a_supervisors_draft_is_not_counted_and_the_drafts_are_counted_apart(round_open):
+    cast = round_open
+    rate_the_round(cast)
+    add_a_complete_draft(cast)
+
+    report = report_of(cast)
+
+    # the figures of the three submitted ratings, as before the draft
+    assert by_code(report.distribution)["ACH"].counts == [0, 1, 0, 1, 1, 0]
+    assert report.heatmap.cell("กองช่าง", "ACH").count == 0
+    assert by_code(report.agreement)["ACH"].total == 2
+    assert report.complete == 3
+    assert report.drafts == 2  # other_head's complete draft, the outsider's half one
+    assert report.people == 6
+
+
+def test_the_drafts_may_be_counted_too(round_open):
+    cast = round_open
+    rate_the_round(cast)
+    add_a_complete_draft(cast)
+    cast.cycle.refresh_from_db()
+
+    report = analytics.cycle_report(cast.cycle, include_drafts=True)
+
+    # ACH: somchai 3, malee 1, head 4, and other_head's draft 4
+    assert by_code(report.distribution)["ACH"].counts == [0, 1, 0, 1, 2, 0]
+    cell = report.heatmap.cell("กองช่าง", "ACH")
+    assert (cell.count, cell.mean_gap) == (1, Decimal("1.00"))  # 4 − 3
+    assert report.complete == 4
+    assert report.drafts == 2
+    # self 2, supervisor 4: two levels apart on every competency
+    other_head = [d for d in report.disagreements if d.assessment.employee == cast.other_head]
+    assert [d.difference for d in other_head] == [-2, -2, -2, -2]
+
+
+def test_the_drafts_follow_the_division_filter(round_open):
+    cast = round_open
+    rate_the_round(cast)
+    add_a_complete_draft(cast)
+
+    assert report_of(cast, "กองช่าง").drafts == 2
+    assert report_of(cast, "กองคลัง").drafts == 0
+
+
+def test_the_trend_counts_submitted_ratings_only_unless_asked(round_open):
+    cast = round_open
+    rate_the_round(cast)
+    add_a_complete_draft(cast)
+
+    submitted = analytics.organisation_trend()
+    everything = analytics.organisation_trend(include_drafts=True)
+
+    ach = submitted.point(cast.cycle, "ACH")
+    assert (ach.rated, ach.mean_level) == (3, Decimal("2.67"))  # (3 + 1 + 4) ÷ 3
+    ach = everything.point(cast.cycle, "ACH")
+    assert (ach.rated, ach.mean_level) == (4, Decimal("3.00"))  # (3 + 1 + 4 + 4) ÷ 4
+    assert submitted.drafts == {cast.cycle.pk: 2}
+    assert submitted.all_drafts == 2
+
+
+def test_counting_the_drafts_takes_no_more_queries(client, round_open):
+    cast = round_open
+    rate_the_round(cast)
+    add_a_complete_draft(cast)
+    client.force_login(cast.hr)
+    url = reverse("analytics:index")
+    trend = reverse("analytics:trend")
+
+    assert count_queries(client, f"{url}?drafts=1") == count_queries(client, url)
+    assert count_queries(client, f"{trend}?drafts=1") == count_queries(client, trend)
+    add_rated_people(cast, 5)  # five more drafts
+    assert count_queries(client, f"{url}?drafts=1") == count_queries(client, url)
+
+
+def test_the_csv_follows_the_choice_about_drafts(client, round_open):
+    cast = round_open
+    rate_the_round(cast)
+    add_a_complete_draft(cast)
+    client.force_login(cast.hr)
+
+    submitted = {r["competency_code"]: r for r in read_csv(client.get(csv_url("distribution")))}
+    everything = {
+        r["competency_code"]: r for r in read_csv(client.get(csv_url("distribution", drafts=1)))
+    }
+
+    assert (submitted["ACH"]["level_4"], submitted["ACH"]["rated"]) == ("1", "3")
+    assert (everything["ACH"]["level_4"], everything["ACH"]["rated"]) == ("2", "4")

@@ -199,3 +199,54 @@ def test_a_history_before_any_round_says_so(client, cast):
     response = client.get(history_url(cast.somchai))
     assert response.status_code == 200
     assert 'class="no-round"' in response.content.decode()
+
+
+# ---------------------------------------------------------------- submitted ratings only
+
+
+def one_submitted_one_draft(cast):
+    """somchai rated and submitted by head; malee rated completely by head, not submitted."""
+    rate(cast.somchai_assessment, Role.SUPERVISOR, cast.head.user, 2)
+    rate(cast.malee_assessment, Role.SUPERVISOR, cast.head.user, 3, submit=False)
+
+
+def test_the_page_says_that_only_submitted_ratings_count_and_how_many_drafts(client, round_open):
+    cast = round_open
+    one_submitted_one_draft(cast)
+    client.force_login(cast.hr)
+
+    response = client.get(reverse("analytics:index"))
+
+    html = response.content.decode()
+    assert 'data-drafts="1" data-include-drafts="0"' in html
+    assert "นับเฉพาะผลที่ผู้บังคับบัญชาส่งแล้ว · ฉบับร่าง ๑ คนไม่นับ" in html
+    assert "drafts=1" in html  # the link that counts them too
+    assert response.context["report"].complete == 1
+
+
+def test_hr_may_count_the_drafts_and_the_filter_keeps_the_choice(client, round_open):
+    cast = round_open
+    one_submitted_one_draft(cast)
+    client.force_login(cast.hr)
+
+    response = client.get(reverse("analytics:index"), {"drafts": "1"})
+
+    html = response.content.decode()
+    assert 'data-drafts="1" data-include-drafts="1"' in html
+    assert "รวมฉบับร่างของผู้บังคับบัญชาด้วย" in html
+    assert '<input type="hidden" name="drafts" value="1">' in html
+    assert (
+        f"{reverse('analytics:csv', args=['distribution'])}?cycle={cast.cycle.pk}&amp;drafts=1"
+        in html
+    )
+    assert response.context["report"].complete == 2
+
+
+def test_the_trend_page_says_how_many_drafts_are_left_out(client, round_open):
+    cast = round_open
+    one_submitted_one_draft(cast)
+    client.force_login(cast.hr)
+
+    html = client.get(reverse("analytics:trend")).content.decode()
+
+    assert "ฉบับร่าง ๑ คนไม่นับ" in html

@@ -22,8 +22,26 @@ from tests.factories import rate, values_up_to
 
 HEADER = (
     "employee_code,full_name,department,position_class,competency,expected_level,self_level,"
-    "supervisor_level,gap,points,competency_score,weighted_score,work_results,total,band"
+    "supervisor_level,gap,points,competency_score,weighted_score,work_results,total,band,stage"
 )
+# The Thai labels of the stages (locale/th), as the workbook shows them.
+STAGE_THAI = {
+    "not_started": "ยังไม่เริ่ม",
+    "self_submitted": "ส่งแบบประเมินตนเองแล้ว",
+    "rated": "ผู้บังคับบัญชาประเมินแล้ว",
+    "in_progress": "อยู่ระหว่างประเมิน",
+}
+# The stage of each person of `rated_round`: head and somchai were rated and submitted by
+# their supervisor; malee submitted her self-assessment, her supervisor has a draft; nobody
+# else has begun.
+STAGES_OF_RATED_ROUND = {
+    "K0201": "rated",
+    "K0202": "rated",
+    "K0203": "self_submitted",
+    "K0301": "not_started",
+    "K0302": "not_started",
+    "K0001": "not_started",
+}
 CODES = ("ACH", "COM", "SDEV", "LOCAL")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -97,6 +115,7 @@ def expected_rows(client, cast, cycle):
                     "work_results": a.work_results,
                     "total": results.total,
                     "band": results.band,
+                    "stage": STAGES_OF_RATED_ROUND[a.employee.employee_code],
                 }
             )
     return table
@@ -115,6 +134,8 @@ def as_csv_text(row):
 def as_xlsx_value(column, value):
     if column == "band":
         return value[1] if value else None
+    if column == "stage":
+        return STAGE_THAI[value]
     if isinstance(value, Decimal):
         return float(value)
     return value
@@ -166,6 +187,7 @@ def test_the_workbook_equals_the_results_page(client, round_open):
         "ผลสัมฤทธิ์ของงาน (%)",
         "คะแนนรวม",
         "ระดับผลการประเมิน",
+        "ขั้นตอน",
     ]
     assert len(people) == 6
     by_person = {row[0]: row for row in people}
@@ -183,7 +205,14 @@ def test_the_workbook_equals_the_results_page(client, round_open):
         ]
         assert cells[12:] == [
             as_xlsx_value(c, first[c])
-            for c in ("competency_score", "weighted_score", "work_results", "total", "band")
+            for c in (
+                "competency_score",
+                "weighted_score",
+                "work_results",
+                "total",
+                "band",
+                "stage",
+            )
         ]
 
 
@@ -256,7 +285,8 @@ def test_an_incomplete_person_has_empty_cells(round_open):
     book = openpyxl.load_workbook(io.BytesIO(results_export.export_xlsx(cycle)))
     _header, table = read_sheet(book["ผลการประเมิน"])
     palad_cells = [row for row in table if row[0] == "K0001"]
-    assert palad_cells and all(cell is None for row in palad_cells for cell in row[6:])
+    assert palad_cells and all(cell is None for row in palad_cells for cell in row[6:-1])
+    assert {row[-1] for row in palad_cells} == {"ยังไม่เริ่ม"}
 
 
 def test_rows_are_ordered_by_division_then_name_then_competency(round_open):
@@ -452,3 +482,179 @@ def test_hr_downloads_csv_and_xlsx(client, round_open):
 
     assert client.get(url(cycle, "pdf")).status_code == 404
     assert client.get(reverse("exports:results", args=[cycle.pk + 100, "csv"])).status_code == 404
+
+
+# ---------------------------------------------------------------- the stage column
+
+
+def test_the_stage_is_the_last_column_and_names_each_persons_step(round_open):
+    cast = round_open
+    cycle = rated_round(cast)
+    services.acknowledge(assessment=cast.somchai_assessment, by=cast.somchai.user)
+
+    text = results_export.export_csv(cycle)
+
+    assert text.split("\r\n")[0].endswith(",band,stage")
+    stages = {row["employee_code"]: row["stage"] for row in read_csv(text)}
+    assert stages == {**STAGES_OF_RATED_ROUND, "K0202": "acknowledged"}
+    book = openpyxl.load_workbook(io.BytesIO(results_export.export_xlsx(cycle)))
+    _header, people = read_sheet(book["สรุปรายบุคคล"])
+    assert {row[0]: row[-1] for row in people}["K0202"] == "รับทราบผลแล้ว"
+
+
+# ---------------------------------------------------------------- submitted ratings only
+
+
+def drafts_round(cast):
+    """rated_round, and: the outsider submitted his self-assessment (level 2) and his
+    supervisor rated every indicator (level 3, work results 80) without submitting; other_head
+    rated himself completely (level 1) without submitting."""
+    cycle = rated_round(cast)
+    rate(cast.outsider_assessment, Role.SELF, cast.outsider.user, 2)
+    rate(
+        cast.outsider_assessment,
+        Role.SUPERVISOR,
+        cast.other_head.user,
+        3,
+        submit=False,
+        work_results=Decimal("80"),
+    )
+    other_head = Assessment.objects.get(cycle=cycle, employee=cast.other_head)
+    rate(other_head, Role.SELF, cast.other_head.user, 1, submit=False)
+    return cycle
+
+
+def by_person(text):
+    people = {}
+    for row in read_csv(text):
+        people.setdefault(row["employee_code"], {})[row["competency"]] = row
+    return people
+
+
+def test_by_default_a_complete_supervisor_draft_is_exported(round_open):
+    cycle = drafts_round(round_open)
+
+    outsider = by_person(results_export.export_csv(cycle))["K0302"]["ACH"]
+
+    # GEN-2 expects level 1: gap +2, 3 points everywhere → 100.00; 30 + 80 × 0.7 = 86.00
+    assert (outsider["self_level"], outsider["supervisor_level"]) == ("2", "3")
+    assert (outsider["gap"], outsider["points"]) == ("2", "3")
+    assert (outsider["competency_score"], outsider["work_results"], outsider["total"]) == (
+        "100.00",
+        "80.00",
+        "86.00",
+    )
+    assert by_person(results_export.export_csv(cycle))["K0301"]["ACH"]["self_level"] == "1"
+
+
+def test_submitted_only_leaves_the_drafts_empty_and_keeps_the_rest(round_open):
+    cycle = drafts_round(round_open)
+    everything = by_person(results_export.export_csv(cycle))
+
+    people = by_person(results_export.export_csv(cycle, submitted_only=True))
+
+    supervisor = ("supervisor_level", "gap", "points")
+    totals = ("competency_score", "weighted_score", "work_results", "total", "band")
+    outsider = people["K0302"]
+    assert all(outsider[c]["self_level"] == "2" for c in CODES)  # submitted: kept
+    assert all(outsider[c][column] == "" for c in CODES for column in supervisor + totals)
+    assert all(outsider[c]["stage"] == "self_submitted" for c in CODES)
+    # other_head's self-assessment is a draft: no self-assessed level
+    assert all(people["K0301"][c]["self_level"] == "" for c in CODES)
+    # malee: self submitted (2 everywhere), her supervisor's draft rated ACH only: left out
+    assert [people["K0203"][c]["self_level"] for c in CODES] == ["2", "2", "2", "2"]
+    assert people["K0203"]["ACH"]["supervisor_level"] == ""
+    # head and somchai were submitted by their supervisors: exactly as without the option
+    for code in ("K0201", "K0202"):
+        assert people[code] == everything[code]
+    assert people["K0201"]["ACH"]["total"] == "74.50"
+
+
+def test_submitted_only_reaches_the_workbook(round_open):
+    cycle = drafts_round(round_open)
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(results_export.export_xlsx(cycle, submitted_only=True))
+    )
+
+    columns = results_export.COLUMNS
+    _header, table = read_sheet(book["ผลการประเมิน"])
+    outsider = [dict(zip(columns, row, strict=True)) for row in table if row[0] == "K0302"]
+    assert [row["supervisor_level"] for row in outsider] == [None] * 4
+    assert {row["self_level"] for row in outsider} == {2}
+    _header, people = read_sheet(book["สรุปรายบุคคล"])
+    summary = {row[0]: row for row in people}["K0302"]
+    assert summary[4:-1] == [None] * 13  # levels, points, scores, work results, total, band
+
+
+def test_submitted_only_takes_no_more_queries(round_open):
+    cycle = drafts_round(round_open)
+
+    every = queries(results_export.export_csv, cycle.pk)
+    submitted = queries(lambda c: results_export.export_csv(c, submitted_only=True), cycle.pk)
+
+    assert submitted == every
+
+
+def test_the_command_exports_submitted_ratings_only_when_asked(round_open, tmp_path):
+    drafts_round(round_open)
+    out = StringIO()
+
+    call_command("export_results", "--cycle", "2569-1", "--submitted-only", stdout=out)
+
+    assert by_person(out.getvalue())["K0302"]["LOCAL"]["points"] == ""
+    target = tmp_path / "submitted.xlsx"
+    call_command(
+        "export_results",
+        "--cycle",
+        "2569-1",
+        "--submitted-only",
+        "--format",
+        "xlsx",
+        "-o",
+        str(target),
+        stdout=StringIO(),
+    )
+    _header, table = read_sheet(openpyxl.load_workbook(target)["ผลการประเมิน"])
+    assert all(row[7] is None for row in table if row[0] == "K0302")
+    # without the option, the draft's levels are there
+    out = StringIO()
+    call_command("export_results", "--cycle", "2569-1", stdout=out)
+    assert by_person(out.getvalue())["K0302"]["LOCAL"]["points"] == "3"
+
+
+# ---------------------------------------------------------------- the export page
+
+
+def test_hr_chooses_the_format_and_submitted_only_on_the_export_page(client, round_open):
+    cast = round_open
+    cycle = drafts_round(cast)
+    client.force_login(cast.hr)
+    page = reverse("exports:results_page", args=[cycle.pk])
+
+    response = client.get(page)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'action="{url(cycle, "csv")}"' in html
+    assert f'formaction="{url(cycle, "xlsx")}"' in html
+    assert 'type="checkbox" name="submitted_only" value="1"' in html
+    assert HEADER in html
+
+    response = client.get(url(cycle, "csv"), {"submitted_only": "1"})
+    assert response["Content-Disposition"] == 'attachment; filename="results-2569-1-submitted.csv"'
+    assert by_person(response.content.decode("utf-8"))["K0302"]["ACH"]["total"] == ""
+    response = client.get(url(cycle, "csv"))
+    assert by_person(response.content.decode("utf-8"))["K0302"]["ACH"]["total"] == "86.00"
+
+
+def test_the_export_page_is_for_hr_only(client, round_open):
+    cast = round_open
+    page = reverse("exports:results_page", args=[cast.cycle.pk])
+    assert client.get(page).status_code == 302
+    client.force_login(cast.head.user)
+    assert client.get(page).status_code == 403
+    client.force_login(cast.hr)
+    assert (
+        client.get(reverse("exports:results_page", args=[cast.cycle.pk + 100])).status_code == 404
+    )

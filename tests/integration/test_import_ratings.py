@@ -1,6 +1,8 @@
 """Importing ratings keyed in from paper forms, from the CSV of DOMAIN.md:
 assessments.imports.ratings.import_ratings and the `import_ratings` management command."""
 
+import csv
+import io
 from io import StringIO
 
 import pytest
@@ -465,3 +467,108 @@ def test_the_command_refuses_an_unknown_round(round_open, tmp_path):
         run(path, "--cycle", "2570-1")
 
     assert "2570-1" in str(caught.value)
+
+
+# ---------------------------------------------------------------- the indicator_text column
+
+
+def test_a_file_with_the_indicator_text_column_is_accepted_and_the_text_not_read(round_open):
+    cast = round_open
+    somchai = fresh(cast.somchai_assessment)
+    # The words as HR may leave them: edited, quoted with a comma, empty, or a formula guard
+    words = ["ทำงานตามที่ได้รับมอบหมาย", '"แก้ไขแล้ว, ไม่ตรงกับกรอบ"', "", "'=1+1"]
+    lines = [
+        f"{line},{words[n % len(words)]}"
+        for n, line in enumerate(lines_up_to(somchai, "supervisor", EVERY_LEVEL_2))
+    ]
+    content = "\n".join([f"{HEADER},indicator_text", *lines]).encode("utf-8-sig")
+
+    report = ratings_import.import_ratings(rows_or_file=content, cycle=cast.cycle, by=cast.hr)
+
+    assert (report.ratings, report.new) == (66, 66)
+    assert assessment_results(fresh(somchai)).supervisor_level("ACH") == 2
+
+
+def test_rows_given_as_dicts_may_carry_the_indicator_text(round_open):
+    cast = round_open
+    indicator = all_indicators(cast.cycle.framework)[0]
+    row = {
+        "employee_code": "K0202",
+        "role": "self",
+        "competency": indicator.level.competency.code,
+        "level": indicator.level.number,
+        "indicator": indicator.number,
+        "value": 1,
+        "indicator_text": indicator.text,
+    }
+
+    report = ratings_import.import_ratings(rows_or_file=[row], cycle=cast.cycle, by=cast.hr)
+
+    assert report.ratings == 1
+    assert saved(cast.somchai_assessment, Role.SELF) == {indicator.pk: 1}
+
+
+def test_an_unknown_extra_column_is_still_refused(round_open):
+    cast = round_open
+    content = f"{HEADER},remark\nK0202,self,ACH,1,1,1,x\n".encode()
+
+    with pytest.raises(ratings_import.ImportErrors) as caught:
+        ratings_import.import_ratings(rows_or_file=content, cycle=cast.cycle, by=cast.hr)
+
+    [message] = caught.value.messages
+    assert "remark" in message
+    assert not Rating.objects.exists()
+
+
+# ---------------------------------------------------------------- the values changed
+
+
+def test_the_preview_lists_each_changed_value_with_its_labels(round_open):
+    cast = round_open
+    somchai = fresh(cast.somchai_assessment)
+    # ACH 1.1 and 1.2 saved as demonstrated (1), ACH 1.3 not (0)
+    import_lines(cast, ["K0202,self,ACH,1,1,1", "K0202,self,ACH,1,2,1", "K0202,self,ACH,1,3,0"])
+
+    # 1.1 stays, 1.2 goes down, 1.3 goes up, 1.4 is new
+    report = import_lines(
+        cast,
+        [
+            "K0202,self,ACH,1,1,1",
+            "K0202,self,ACH,1,2,0",
+            "K0202,self,ACH,1,3,1",
+            "K0202,self,ACH,1,4,1",
+        ],
+        dry_run=True,
+    )
+
+    [row] = report.rows
+    assert (row.new, row.changed, row.same) == (1, 2, 1)
+    assert row.changes == [
+        ratings_import.ValueChange("ACH 1.2", 1, "แสดงพฤติกรรม", 0, "ไม่แสดงพฤติกรรม"),
+        ratings_import.ValueChange("ACH 1.3", 0, "ไม่แสดงพฤติกรรม", 1, "แสดงพฤติกรรม"),
+    ]
+    assert saved(somchai, Role.SELF)  # the dry run wrote nothing more
+    assert len(saved(somchai, Role.SELF)) == 3
+
+
+# ---------------------------------------------------------------- the blank form
+
+
+def test_the_blank_form_carries_every_indicator_with_its_words(round_open):
+    assessment = fresh(round_open.somchai_assessment)
+
+    text = ratings_import.csv_template(assessment, "supervisor")
+
+    assert text.startswith("\ufeff")  # so that a spreadsheet reads the Thai words
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows[0] == [*HEADER.split(","), "indicator_text"]
+    indicators = all_indicators(assessment.cycle.framework)
+    assert len(rows) == 1 + len(indicators) == 67
+    words = {
+        (i.level.competency.code, str(i.level.number), str(i.number)): " ".join(i.text.split())
+        for i in indicators
+    }
+    for row in rows[1:]:
+        assert row[:2] == ["K0202", "supervisor"]
+        assert row[5] == ""
+        assert row[6] == words[tuple(row[2:5])]

@@ -319,3 +319,30 @@ def test_the_command_prints_every_error_and_exits_non_zero(seed_framework, tmp_p
 def test_the_command_reports_a_file_it_cannot_read(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_staff", str(tmp_path / "missing.csv"), stdout=StringIO())
+
+
+# ---------------------------------------------------------------- the template to fill in
+
+
+def test_the_template_has_the_exact_header_and_one_example_line(seed_framework):
+    text = staff.csv_template()
+
+    assert text.startswith("\ufeff")  # a spreadsheet then reads the Thai as UTF-8
+    lines = text[1:].split("\r\n")
+    assert lines[0] == HEADER
+    assert lines[2:] == [""]  # one example line, then the end
+    example = dict(zip(HEADER.split(","), lines[1].split(","), strict=True))
+    assert example["title"] == "นางสาว"
+    assert PositionClass.objects.filter(code=example["position_class"]).exists()
+
+
+def test_the_template_imports_once_its_supervisor_is_in_the_file(seed_framework):
+    example = staff.csv_template()[1:].split("\r\n")[1]
+    boss = "K0101,นาย,ประเสริฐ,มั่นคง,ผู้อำนวยการกองคลัง,DIR-1,กองคลัง,,,"
+    content = "\r\n".join([HEADER, example, boss]).encode("utf-8")
+
+    report = staff.import_staff(rows_or_file=content, dry_run=True)
+
+    assert report.created == 2
+    assert [row.employee_code for row in report.rows] == ["K0105", "K0101"]
+    assert report.rows[0].supervisor_code == "K0101"

@@ -73,6 +73,7 @@ PAGES = [
     ("people:edit", True),
     ("people:password", True),
     ("people:import", False),
+    ("people:import_template", False),
 ]
 
 
@@ -100,6 +101,8 @@ def test_hr_opens_the_page_in_thai(hr_client, office, name, needs_pk):
     response = hr_client.get(url_of(name, needs_pk, office))
 
     assert response.status_code == 200
+    if name == "people:import_template":
+        return  # a CSV file, not a page
     assert '<html lang="th">' in response.content.decode()
 
 
@@ -383,3 +386,32 @@ def test_a_damaged_confirmation_imports_nothing(hr_client, office):
     assert response.status_code == 200
     assert_message(page(response), "อัปโหลดใหม่", "Upload it again")
     assert get_user_model().objects.count() == 3  # somchai, the head's login, hr
+
+
+def test_the_import_page_offers_the_template_and_lists_the_position_classes(hr_client, office):
+    response = hr_client.get(reverse("people:import"))
+
+    html = page(response)
+    assert reverse("people:import_template") in html
+    assert IMPORT_HEADER in html
+    # the codes of the seed's position classes, each with its Thai name (docs/domain.md)
+    assert "<code>ACA-2</code>" in html
+    assert "วิชาการ ระดับชำนาญการ" in html
+    assert "<code>CON-G</code>" in html
+    assert "พนักงานจ้างทั่วไป" in html
+    assert html.count('<tr><th scope="row" class="fw-normal text-nowrap"><code>') == 16
+
+
+def test_hr_downloads_the_template_with_the_import_header(hr_client, office):
+    response = hr_client.get(reverse("people:import_template"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="staff-template.csv"'
+    text = response.content.decode("utf-8")
+    header, example = text.removeprefix("\ufeff").splitlines()
+    assert header == IMPORT_HEADER
+    # the example, uploaded as it is, is checked like any file: its supervisor is unknown here
+    preview = hr_client.post(reverse("people:import"), {"file": upload(example)})
+    [error] = preview.context["errors"]
+    assert "supervisor_code" in error

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import AssessmentEvent, Rating, Role, Track
+from framework.models import Indicator
 from tests.conftest import assert_message
 from tests.factories import values_up_to
 
@@ -39,9 +40,10 @@ def page(response):
     return response.content.decode()
 
 
-def blank_form(browser, assessment):
-    response = browser.get(reverse("ratings_import:template", args=[assessment.pk]))
-    return list(csv.reader(io.StringIO(response.content.decode())))
+def blank_form(browser, assessment, **params):
+    url = reverse("ratings_import:template", args=[assessment.pk])
+    response = browser.get(url, params)
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def filled(rows, value="1"):
@@ -206,10 +208,17 @@ def test_the_blank_form_lists_every_indicator_with_an_empty_value(hr_browser, ro
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "ratings-2569-1-K0202.csv" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert ",".join(rows[0]) == HEADER
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert ",".join(rows[0]) == f"{HEADER},indicator_text"
     assert len(rows) == 1 + 66
-    assert rows[1] == ["K0202", "self", "ACH", "1", "1", ""]
+    first = Indicator.objects.get(
+        level__competency__framework=assessment.cycle.framework,
+        level__competency__code="ACH",
+        level__number=1,
+        number=1,
+    )
+    assert rows[1] == ["K0202", "self", "ACH", "1", "1", "", " ".join(first.text.split())]
+    assert all(row[6] for row in rows[1:])  # every indicator has its words
     assert {row[1] for row in rows[1:]} == {"self"}
     assert {row[5] for row in rows[1:]} == {""}
     assert {row[2] for row in rows[1:]} == {"ACH", "COM", "SDEV", "LOCAL"}
@@ -219,3 +228,90 @@ def test_the_blank_form_of_an_unknown_assessment_is_not_found(hr_browser, round_
     response = hr_browser.get(reverse("ratings_import:template", args=[999999]))
 
     assert response.status_code == 404
+
+
+def test_the_blank_form_for_the_supervisor_has_the_role_on_every_line(hr_browser, round_open):
+    assessment = round_open.somchai_assessment
+    url = reverse("ratings_import:template", args=[assessment.pk])
+
+    response = hr_browser.get(url, {"role": "supervisor"})
+
+    assert response.status_code == 200
+    assert "ratings-2569-1-K0202-supervisor.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + 66
+    assert {row[1] for row in rows[1:]} == {"supervisor"}
+    # self, asked for by name, is the form of before
+    rows = blank_form(hr_browser, assessment, role="self")
+    assert {row[1] for row in rows[1:]} == {"self"}
+
+
+def test_a_role_that_is_not_one_is_refused(hr_browser, round_open):
+    url = reverse("ratings_import:template", args=[round_open.somchai_assessment.pk])
+
+    for role in ("boss", "SUPERVISOR", "self "):
+        response = hr_browser.get(url, {"role": role})
+        assert response.status_code == 400, role
+
+
+def test_the_page_offers_the_blank_forms_for_the_role_chosen(hr_browser, round_open):
+    url = reverse("ratings_import:upload")
+    blank = reverse("ratings_import:template", args=[round_open.somchai_assessment.pk])
+
+    default = hr_browser.get(url)
+    chosen = hr_browser.get(url, {"cycle": round_open.cycle.pk, "role": "supervisor"})
+
+    assert f"{blank}?role=self" in page(default)
+    assert f"{blank}?role=supervisor" in page(chosen)
+    assert 'name="role"' in page(chosen)
+    assert chosen.context["round_form"]["role"].value() == "supervisor"
+
+
+def test_the_supervisor_form_filled_in_with_its_words_imports(hr_browser, round_open):
+    cast = round_open
+    url = reverse("ratings_import:upload")
+    rows = blank_form(hr_browser, cast.somchai_assessment, role="supervisor")
+    # keyed in as it was downloaded: every column kept, the words too
+    lines = [",".join(f'"{cell}"' for cell in [*row[:5], "1", row[6]]) for row in rows[1:]]
+    content = "\r\n".join([",".join(rows[0]), *lines]).encode("utf-8-sig")
+    file = SimpleUploadedFile("ratings.csv", content, content_type="text/csv")
+
+    preview = hr_browser.post(url, {"cycle": cast.cycle.pk, "file": file})
+
+    [row] = preview.context["report"].rows
+    assert (row.role, row.ratings, row.new) == ("supervisor", 66, 66)
+    token = preview.context["confirm_form"].initial["upload_token"]
+    hr_browser.post(url, {"upload_token": token, "cycle": cast.cycle.pk, "submit": "False"})
+    saved = Rating.objects.filter(assessment=cast.somchai_assessment, role=Role.SUPERVISOR)
+    assert saved.count() == 66
+
+
+def test_the_preview_lists_the_values_the_file_changes(hr_browser, round_open):
+    cast = round_open
+    url = reverse("ratings_import:upload")
+    services.save_ratings(
+        assessment=cast.somchai_assessment,
+        role="self",
+        by=cast.somchai.user,
+        values=dict.fromkeys(
+            Indicator.objects.filter(
+                level__competency__framework=cast.cycle.framework,
+                level__competency__code="COM",
+                level__number=2,
+            ).values_list("pk", flat=True),
+            1,
+        ),
+    )
+
+    preview = hr_browser.post(
+        url,
+        {"cycle": cast.cycle.pk, "file": upload("K0202,self,COM,2,1,0", "K0202,self,COM,2,2,1")},
+    )
+
+    [row] = preview.context["report"].rows
+    assert (row.changed, row.same) == (1, 1)
+    html = page(preview)
+    assert 'class="mb-2 changed-values" data-employee="K0202" data-role="self"' in html
+    assert "COM 2.1" in html
+    assert "COM 2.2" not in html  # unchanged: counted, not listed
+    assert "ไม่แสดงพฤติกรรม" in html

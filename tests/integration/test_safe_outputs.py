@@ -84,7 +84,15 @@ def test_the_blank_ratings_csv_writes_formula_cells_as_text(round_open):
     Employee.objects.filter(pk=round_open.somchai.pk).update(employee_code="=HYPERLINK(1)")
     assessment.employee.refresh_from_db()
     rows = read_csv(ratings_import.csv_template(assessment, Role.SELF))
-    assert rows[0] == ["employee_code", "role", "competency", "level", "indicator", "value"]
+    assert rows[0] == [
+        "employee_code",
+        "role",
+        "competency",
+        "level",
+        "indicator",
+        "value",
+        "indicator_text",
+    ]
     assert {row[0] for row in rows[1:]} == {"'=HYPERLINK(1)"}
     assert rows[1][1:5] == ["self", "ACH", "1", "1"]
 

@@ -1,4 +1,5 @@
-"""`export_results --cycle CODE [--format csv|xlsx] [-o FILE]`: a round's results."""
+"""`export_results --cycle CODE [--format csv|xlsx] [-o FILE] [--submitted-only]`: a round's
+results."""
 
 from pathlib import Path
 
@@ -23,18 +24,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "-o", "--output", default=None, help=_("File to write (CSV: the screen if left out)")
         )
+        parser.add_argument(
+            "--submitted-only",
+            action="store_true",
+            help=_(
+                "Levels, points and scores only of submitted ratings: empty cells for a "
+                "supervisor's rating (or a self-assessment) not submitted yet"
+            ),
+        )
 
-    def handle(self, *args, cycle, format, output, **options):
+    def handle(self, *args, cycle, format, output, submitted_only, **options):
         found = Cycle.objects.filter(code=cycle).select_related("framework").first()
         if found is None:
             raise CommandError(_("There is no round %(code)s.") % {"code": cycle})
         if format == "xlsx" and not output:
             raise CommandError(_("An Excel workbook needs a file: add -o FILE.xlsx."))
         if output is None:
-            self.stdout.write(results_export.export_csv(found), ending="")
+            self.stdout.write(results_export.export_csv(found, submitted_only), ending="")
             record_results_export(found, format)
             return
-        content, _type, _name = results_export.export(found, format)
+        content, _type, _name = results_export.export(found, format, submitted_only)
         Path(output).write_bytes(content)
         record_results_export(found, format, file=str(output))
         self.stdout.write(
