@@ -28,6 +28,9 @@ def submit_and_confirm(page):
 
 
 def log_out(page):
+    menu = page.get_by_role("button", name="เปิดเมนู")
+    if menu.is_visible():  # a phone: the menu is folded
+        menu.click()
     page.get_by_role("button", name="ออกจากระบบ").click()
     page.wait_for_url("**/accounts/login/**")
 
@@ -39,7 +42,9 @@ def people(seed_framework):
     return cast
 
 
-def test_a_whole_round(page, people):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_whole_round(page, people, width):
+    page.set_viewport_size({"width": width, "height": 900})
     a = people.somchai_assessment
 
     # Somchai saves a draft, then submits
