@@ -135,7 +135,8 @@ def save_ratings(
         role,
         before,
         assessment.track_state(role),
-        _("%(count)d ratings saved") % {"count": sum(v is not None for v in values.values())},
+        # the count only: the history says "N ratings saved" in the reader's language
+        str(sum(v is not None for v in values.values())),
     )
     return assessment
 

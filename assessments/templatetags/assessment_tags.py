@@ -68,3 +68,12 @@ def get_track_label(assessment, role):
 def row_for(rows, code):
     """The results row of one competency code from [(block, row), …], or None."""
     return next((row for _block, row in rows if row.code == code), None)
+
+
+@register.filter
+def event_detail(event):
+    """An event's detail in the reader's language: a save records its count only; older
+    saves, reasons and names are shown as written."""
+    if event.action == "saved" and event.detail.isascii() and event.detail.isdigit():
+        return _("%(count)s ratings saved") % {"count": thai_digits(event.detail)}
+    return event.detail

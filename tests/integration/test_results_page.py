@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Role
-from tests.factories import rate, values_up_to
+from tests.factories import all_indicators, rate, values_up_to
 
 
 def results_html(client, user, assessment):
@@ -71,3 +71,20 @@ def test_the_reviewer_may_see_the_results_but_an_outsider_may_not(client, round_
     client.force_login(cast.outsider.user)
     url = reverse("assessments:results", args=[cast.somchai_assessment.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_history_speaks_the_readers_language(client, round_open):
+    assessment = round_open.somchai_assessment
+    first, second = all_indicators(assessment.cycle.framework)[:2]
+    services.save_ratings(
+        assessment=assessment,
+        role=Role.SELF,
+        by=round_open.somchai.user,
+        values={first.pk: 1, second.pk: 0},
+    )
+    client.force_login(round_open.somchai.user)
+    page = reverse("assessments:results", args=[assessment.pk])
+    assert "บันทึกผลการประเมิน ๒ ข้อ" in client.get(page).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": page})
+    english = client.get(page).content.decode()
+    assert "2 ratings saved" in english and "บันทึกผลการประเมิน" not in english
