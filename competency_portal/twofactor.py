@@ -42,6 +42,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from assessments.models import AuditEntry
 from assessments.services import audit
 from competency_portal.lib.textguard import GuardedForm
+from competency_portal.lib.thai import thai_numbers
 from framework.permissions import is_hr
 
 # What the session still owes after the password: {"step": CODE | SETUP | "", "mandatory":
@@ -213,8 +214,8 @@ def _refuse_code(request, form, device, *, where):
 def _refuse_wait(form, seconds):
     form.add_error(
         "token",
-        _("Wait %(seconds)d seconds after a wrong code, then enter the code the app shows.")
-        % {"seconds": seconds},
+        _("Wait %(seconds)s seconds after a wrong code, then enter the code the app shows.")
+        % thai_numbers({"seconds": seconds}),
     )
 
 

@@ -13,7 +13,7 @@ from assessments import forms, services
 from assessments.models import STAGES, Cycle
 from assessments.selectors import rating as selectors
 from assessments.views.common import flash_errors
-from competency_portal.lib.thai import thai_digits
+from competency_portal.lib.thai import thai_digits, thai_numbers
 
 
 def cycle_list(request):
@@ -90,7 +90,7 @@ def cycle_close(request, pk):
 @require_POST
 def cycle_add_people(request, pk):
     def success(_cycle, count):
-        return _("%(count)d people were added to the round.") % {"count": count}
+        return _("%(count)s people were added to the round.") % thai_numbers({"count": count})
 
     return _cycle_step(request, pk, services.add_missing_assessments, success)
 

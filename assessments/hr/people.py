@@ -20,6 +20,7 @@ from assessments.models import Employee
 from assessments.selectors.people import people as people_query
 from assessments.services import people as staff
 from competency_portal.lib.downloads import CSV_TYPE, download
+from competency_portal.lib.thai import thai_numbers
 from framework.models import PositionClass
 
 
@@ -132,9 +133,9 @@ def person_reactivate(request, pk):
 def _import_done(request, report):
     counts = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
     message = _(
-        "Import done. People created: %(created)d, updated: %(updated)d, unchanged: %(unchanged)d."
+        "Import done. People created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s."
     )
-    messages.success(request, message % counts)
+    messages.success(request, message % thai_numbers(counts))
     return redirect("people:list")
 
 

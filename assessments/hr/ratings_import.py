@@ -17,6 +17,7 @@ from assessments.imports import ratings as ratings_import
 from assessments.models import Assessment, Role
 from assessments.selectors import rating as selectors
 from competency_portal.lib.downloads import CSV_TYPE, download
+from competency_portal.lib.thai import thai_digits, thai_numbers
 
 
 def _upload_form(request):
@@ -50,18 +51,22 @@ def _check(content, choices, *, dry_run, by):
 
 def _done(request, report):
     message = _(
-        "Ratings imported into round %(code)s. People: %(people)d; new: %(new)d, "
-        "changed: %(changed)d, unchanged: %(same)d."
-    ) % {
-        "code": report.cycle.code,
-        "people": report.people,
-        "new": report.new,
-        "changed": report.changed,
-        "same": report.same,
-    }
+        "Ratings imported into round %(code)s. People: %(people)s; new: %(new)s, "
+        "changed: %(changed)s, unchanged: %(same)s."
+    ) % thai_numbers(
+        {
+            "code": thai_digits(report.cycle.code),
+            "people": report.people,
+            "new": report.new,
+            "changed": report.changed,
+            "same": report.same,
+        }
+    )
     messages.success(request, message)
     if report.submit:
-        submitted = _("Tracks submitted: %(count)d.") % {"count": len(report.submitted)}
+        submitted = _("Tracks submitted: %(count)s.") % thai_numbers(
+            {"count": len(report.submitted)}
+        )
         messages.success(request, submitted)
         if report.incomplete:
             names = ", ".join(f"{row.full_name} ({row.role_label})" for row in report.incomplete)

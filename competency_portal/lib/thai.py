@@ -3,6 +3,7 @@ display width of Thai text."""
 
 import datetime
 import unicodedata
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -50,6 +51,17 @@ ENGLISH_MONTHS = [
     "November",
     "December",
 ]
+
+
+def thai_numbers(params):
+    """A message's parameters with their numbers in the interface's digits, for messages
+    whose placeholders are %(name)s: "ยังไม่ได้ประเมิน ๓๑ ข้อ", not "31"."""
+    return {
+        key: thai_digits(value)
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+        else value
+        for key, value in params.items()
+    }
 
 
 def be_date(value, with_digits=None):

@@ -1,11 +1,14 @@
 """Numbers in the Thai interface are in Thai digits (issue 12, point 7): counts in messages
 and headings, times in the histories."""
 
+from decimal import Decimal
+
 import pytest
 from django.template import Context, Template
 from django.utils import translation
 
 from assessments.services.base import IncompleteRatings
+from competency_portal.lib.thai import thai_numbers
 
 
 @pytest.fixture(autouse=True)
@@ -39,3 +42,10 @@ def test_the_refused_submit_counts_in_thai_digits():
 def test_counts_in_headings_are_in_thai_digits(source, expected):
     rendered = Template("{% load i18n thai %}" + source).render(Context({"n": 12}))
     assert rendered == expected
+
+
+def test_a_messages_numbers_are_put_in_thai_digits_and_nothing_else():
+    params = {"count": 31, "share": Decimal("0.5"), "code": "K0202", "flag": True}
+    assert thai_numbers(params) == {"count": "๓๑", "share": "๐.๕", "code": "K0202", "flag": True}
+    with translation.override("en"):
+        assert thai_numbers({"count": 31}) == {"count": "31"}
