@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Cycle
 from competency_portal.lib.textguard import MAX_COMMENT, GuardedForm, clean_text
+from competency_portal.lib.thai import thai_numbers
 
 RATING_PREFIX = "r"
 COMMENT_PREFIX = "c"
@@ -47,7 +48,8 @@ def parse_ratings(post):
             text = clean_text(raw, multiline=True)
             if len(text) > MAX_COMMENT:
                 raise ValidationError(
-                    _("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}
+                    _("A comment may have at most %(n)s characters.")
+                    % thai_numbers({"n": MAX_COMMENT})
                 )
             comments[number] = text
     return values, comments

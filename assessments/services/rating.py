@@ -25,6 +25,7 @@ from assessments.services.base import (
     record_event,
 )
 from competency_portal.lib.textguard import MAX_COMMENT, clean_text
+from competency_portal.lib.thai import thai_numbers
 from framework.models import Indicator, ScalePoint
 
 
@@ -73,7 +74,7 @@ def _check_comments(assessment, comments):
         text = clean_text(text or "", multiline=True)
         if len(text) > MAX_COMMENT:
             raise ValidationError(
-                _("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}
+                _("A comment may have at most %(n)s characters.") % thai_numbers({"n": MAX_COMMENT})
             )
         comments[competency_id] = text
 

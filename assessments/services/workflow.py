@@ -23,6 +23,7 @@ from assessments.services.base import (
     record_event,
 )
 from competency_portal.lib.textguard import MAX_COMMENT, clean_text
+from competency_portal.lib.thai import thai_numbers
 
 MAX_WITNESS = 200  # Assessment.refusal_witness
 
@@ -65,7 +66,8 @@ def record_refusal(*, assessment, by, witness, refusal_date=None, expected_versi
     witness = clean_text(witness or "").strip()
     if len(witness) > MAX_WITNESS:
         raise ValidationError(
-            _("The witness's name may have at most %(n)d characters.") % {"n": MAX_WITNESS}
+            _("The witness's name may have at most %(n)s characters.")
+            % thai_numbers({"n": MAX_WITNESS})
         )
     if not witness:
         raise ValidationError(_("Give the name of the witness."))
@@ -104,7 +106,7 @@ def review(*, assessment, by, opinion, comment="", expected_version=None):
     comment = clean_text(comment or "", multiline=True).strip()
     if len(comment) > MAX_COMMENT:
         raise ValidationError(
-            _("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}
+            _("A comment may have at most %(n)s characters.") % thai_numbers({"n": MAX_COMMENT})
         )
     if opinion == Assessment.Opinion.DIFFER and not comment:
         raise ValidationError(_("Say why you differ."))
@@ -238,7 +240,7 @@ def reopen(*, assessment, by, step, reason, expected_version=None):
         raise ValidationError(_("Give the reason for reopening."))
     if len(reason) > MAX_COMMENT:
         raise ValidationError(
-            _("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT}
+            _("A comment may have at most %(n)s characters.") % thai_numbers({"n": MAX_COMMENT})
         )
     if assessment.cycle.status != Cycle.Status.OPEN:
         raise WorkflowError(_("This round is not open."))

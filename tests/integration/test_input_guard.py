@@ -21,7 +21,7 @@ STAFF_HEADER = (
     "supervisor_code,email,username"
 )
 STAFF_ROW = "K0202,นาย,สมชาย,ใจดี,นักวิชาการเงินและบัญชีปฏิบัติการ,ACA-1,กองคลัง,,,"
-COMMENT_TOO_LONG = "ความเห็นยาวได้ไม่เกิน 4000 ตัวอักษร"
+COMMENT_TOO_LONG = "ความเห็นยาวได้ไม่เกิน ๔๐๐๐ ตัวอักษร"
 UNKNOWN_FIELD = "แบบฟอร์มส่งช่องข้อมูลที่ระบบไม่รู้จักมา โปรดโหลดหน้านี้ใหม่"
 
 
@@ -115,7 +115,7 @@ def test_the_witness_is_cleaned_and_bounded_by_the_service(round_open):
     assessment = rated(round_open)
     with pytest.raises(ValidationError) as refused:
         services.record_refusal(assessment=assessment, by=round_open.head.user, witness="ก" * 201)
-    assert refused.value.messages == ["ชื่อพยานยาวได้ไม่เกิน 200 ตัวอักษร"]
+    assert refused.value.messages == ["ชื่อพยานยาวได้ไม่เกิน ๒๐๐ ตัวอักษร"]
     services.record_refusal(
         assessment=assessment, by=round_open.head.user, witness="นางมาลี\u202e ทดสอบ\x0c"
     )
