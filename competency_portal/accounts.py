@@ -4,6 +4,8 @@ Django's own auth URLs, under the same names."""
 
 import logging
 
+from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_cool_off
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -53,9 +55,25 @@ def _tried_username(credentials):
     return str(username)[:150]
 
 
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout, which also marks an attempt it refused because the login was
+    already locked: the trail records the lock once, not every refused attempt."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        try:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        except AxesBackendPermissionDenied:
+            if request is not None:
+                request.refused_while_locked = True
+            raise
+
+
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def record_login_failure(sender, credentials, request=None, **kwargs):
-    """A failed login: the username tried (never the password), from which address."""
+    """A failed login: the username tried (never the password), from which address. An
+    attempt refused while the login is locked is not one: the lock is in the trail once."""
+    if getattr(request, "refused_while_locked", False):
+        return
     username = _tried_username(credentials)
     audit.record(
         action=AuditEntry.Action.LOGIN_FAILED,

@@ -382,7 +382,8 @@ MIDDLEWARE += [
 ]
 # django-axes first: a locked login is refused before its password hash is computed.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # django-axes' AxesStandaloneBackend, marking attempts refused during a lock
+    "competency_portal.accounts.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5  # failed logins of one account from one address …

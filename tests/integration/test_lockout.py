@@ -7,10 +7,13 @@ import html
 from datetime import timedelta
 
 import pytest
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 from django.test import Client
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
+from assessments.models import AuditEntry
 from tests.factories import PASSWORD, EmployeeFactory
 
 ADDRESS = "203.0.113.7"
@@ -38,7 +41,8 @@ def test_the_settings_asked_for(settings):
     assert settings.AXES_FAILURE_LIMIT == 5
     assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
-    assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    first = import_string(settings.AUTHENTICATION_BACKENDS[0])
+    assert issubclass(first, AxesStandaloneBackend)
 
 
 def test_five_failures_lock_the_account_before_its_password_is_checked(
@@ -145,3 +149,13 @@ def test_behind_a_proxy_each_client_is_locked_out_alone(clerk, settings):
     # A forged header does not get the attacker round the lock either
     forged = through_proxy(attacker, PASSWORD, f"198.51.100.99, {ADDRESS}")
     assert forged.status_code == 429
+
+
+def test_attempts_refused_during_a_lock_are_not_written_again(clerk):
+    attacker = Client()
+    for _ in range(5):
+        log_in(attacker, "guess")
+    for _ in range(10):
+        assert log_in(attacker, "guess").status_code == 429
+    actions = AuditEntry.objects.filter(target="clerk").values_list("action", flat=True)
+    assert sorted(actions) == ["locked_out"] + ["login_failed"] * 5
