@@ -502,6 +502,8 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_try_at = models.DateTimeField(default=timezone.now)
+    # a task is sending it until then (services/reminders.py `_claim`): a retry leaves it alone
+    claimed_until = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=10, choices=Error.choices, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
     sent_by = models.ForeignKey(

@@ -81,8 +81,9 @@ if not DATABASE_URL and not DEBUG:
 SQLITE_DEFAULT = f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}"
 
 
-def env_seconds(name, default, *, minimum=0):
-    """Read a whole number of seconds, `minimum` or more; anything else is an error."""
+def env_seconds(name, default, *, minimum=0, unit="seconds"):
+    """Read a whole number (of seconds, or of `unit`), `minimum` or more; anything else is
+    an error that stops the start."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -92,7 +93,7 @@ def env_seconds(name, default, *, minimum=0):
         value = minimum - 1
     if value < minimum:
         raise ImproperlyConfigured(
-            f"{name} must be a whole number of seconds ({minimum} or more), not {raw!r}"
+            f"{name} must be a whole number of {unit} ({minimum} or more), not {raw!r}"
         )
     return value
 
@@ -284,9 +285,7 @@ PRINT_WORKERS = int(os.environ.get("PORTAL_PRINT_WORKERS", "0"))
 # MAX_ATTEMPTS times in all, then marked failed with the reason.
 PORTAL_TASK_HEARTBEAT_SECONDS = env_seconds("PORTAL_TASK_HEARTBEAT_SECONDS", 10, minimum=1)
 PORTAL_TASK_LEASE_SECONDS = env_seconds("PORTAL_TASK_LEASE_SECONDS", 120, minimum=2)
-PORTAL_TASK_MAX_ATTEMPTS = int(os.environ.get("PORTAL_TASK_MAX_ATTEMPTS", "").strip() or 3)
-if not 1 <= PORTAL_TASK_MAX_ATTEMPTS <= 100:
-    raise ImproperlyConfigured("PORTAL_TASK_MAX_ATTEMPTS must be a whole number from 1 to 100")
+PORTAL_TASK_MAX_ATTEMPTS = env_seconds("PORTAL_TASK_MAX_ATTEMPTS", 3, minimum=1, unit="tries")
 # /healthz (competency_portal/health.py) reports a worker whose beat is older than the lease
 # as stale; with PORTAL_HEALTH_REQUIRE_WORKER=1, a stale or never seen worker is "down" (503).
 PORTAL_HEALTH_REQUIRE_WORKER = env_bool("PORTAL_HEALTH_REQUIRE_WORKER")
@@ -391,12 +390,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)  # … lock them for this long
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Reverse proxies in front of the portal (nginx on the same host: 1); the lockout and the audit
 # trail then read the client's address from X-Forwarded-For (competency_portal/lib/addresses.py).
-PORTAL_PROXY_COUNT = os.environ.get("PORTAL_PROXY_COUNT", "0").strip() or "0"
-if not PORTAL_PROXY_COUNT.isascii() or not PORTAL_PROXY_COUNT.isdigit():
-    raise ImproperlyConfigured(
-        f"PORTAL_PROXY_COUNT must be a whole number (0 or more), not {PORTAL_PROXY_COUNT!r}"
-    )
-PORTAL_PROXY_COUNT = int(PORTAL_PROXY_COUNT)
+PORTAL_PROXY_COUNT = env_seconds("PORTAL_PROXY_COUNT", 0, unit="proxies")
 AXES_CLIENT_IP_CALLABLE = "competency_portal.lib.addresses.client_address"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True

@@ -42,15 +42,23 @@ def print_job_detail(request, pk):
 def print_job_status(request, pk):
     """The batch's progress as JSON, polled by static/js/print_job.js (no page reloads)."""
     job = get_object_or_404(PrintJob, pk=pk)
-    if not job.finished:
-        leases.reclaim_stale()  # a worker that died shows at once, even with no worker left
+    seen = leases.last_worker_seen()
+    if not job.finished and not _recent(seen):
+        # No worker to take over a task whose worker died: the page does, so that it shows
+        # the truth (workers do it themselves at every beat).
+        leases.reclaim_stale()
         job.refresh_from_db()
-    return JsonResponse(job_state(job))
+    return JsonResponse(job_state(job, seen))
 
 
-def job_state(job):
+def _recent(seen):
+    return seen is not None and seen >= timezone.now() - NO_WORKER_FOR
+
+
+def job_state(job, seen=...):
     """What the page shows of a batch, its texts ready in the reader's language."""
-    worker_seen = leases.worker_seen(NO_WORKER_FOR)
+    seen = leases.last_worker_seen() if seen is ... else seen
+    worker_seen = _recent(seen)
     return {
         "status": job.status,
         "status_label": str(job.get_status_display()),
@@ -61,15 +69,14 @@ def job_state(job):
         "progress_text": _("%(done)s of %(total)s forms printed")
         % {"done": thai_digits(job.done), "total": thai_digits(job.total)},
         "worker_seen": worker_seen,
-        "notice": _notice(job, worker_seen),
+        "notice": _notice(job, seen),
     }
 
 
-def _notice(job, worker_seen):
+def _notice(job, seen):
     if job.finished:
         return ""
-    if not worker_seen:
-        seen = leases.last_worker_seen()
+    if not _recent(seen):
         if seen is not None:
             seen = timezone.localtime(seen)
         if seen is None:

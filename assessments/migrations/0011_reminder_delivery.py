@@ -56,6 +56,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="reminder",
+            name="claimed_until",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="reminder",
             name="error",
             field=models.CharField(
                 blank=True,

@@ -37,9 +37,10 @@ def cached_pdf(owner, filename, html, render):
 
 def _read(name):
     try:
-        if default_storage.exists(name):
-            with default_storage.open(name, "rb") as stored:
-                return stored.read()
+        with default_storage.open(name, "rb") as stored:  # one request on object storage
+            return stored.read()
+    except FileNotFoundError:
+        return None
     except Exception:  # the storage is a cache here: render instead
         logger.warning("A kept form could not be read: %s", name, exc_info=True)
     return None

@@ -71,14 +71,19 @@ def finish(task_id):
     TaskLease.objects.filter(task_id=str(task_id)).delete()
 
 
-def beat(worker, task_id=None):
-    """The worker is alive (and so is its task's lease)."""
+def beat(worker, task_id=None, task_path=""):
+    """The worker is alive (and so is its task's lease, written now if writing it at the
+    start failed: a running task without a lease would be taken over)."""
     now = timezone.now()
     updated = WorkerBeat.objects.filter(worker=worker).update(seen_at=now)
     if not updated:
         WorkerBeat.objects.create(worker=worker, started_at=now, seen_at=now)
     if task_id is not None:
-        TaskLease.objects.filter(task_id=str(task_id), worker=worker).update(heartbeat_at=now)
+        kept = TaskLease.objects.filter(task_id=str(task_id), worker=worker).update(
+            heartbeat_at=now
+        )
+        if not kept:
+            start(task_id, task_path, worker)
 
 
 def leave(worker):

@@ -77,7 +77,11 @@ def retry_reminders(*, cycle, by):
     waiting = {r.pk: r.employee_id for r in undelivered if r.status == QUEUED}
     failed = {r.employee_id for r in undelivered if r.status == FAILED} - set(waiting.values())
     with transaction.atomic():
-        Reminder.objects.filter(pk__in=waiting, status=QUEUED).update(next_try_at=timezone.now())
+        now = timezone.now()
+        not_being_sent = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+        Reminder.objects.filter(not_being_sent, pk__in=waiting, status=QUEUED).update(
+            next_try_at=now
+        )
         _enqueue(list(waiting))
         report = _queue_people(cycle, failed, by)
     pending = _pending(cycle, set(waiting.values()))
@@ -245,13 +249,19 @@ def _claim(reminder):
     hold = datetime.timedelta(seconds=max(leases.lease_seconds(), 6 * timeout))
     taken = Reminder.objects.filter(
         pk=reminder.pk, status=QUEUED, attempts=reminder.attempts, next_try_at__lte=now
-    ).update(attempts=F("attempts") + 1, next_try_at=now + hold)
+    ).update(attempts=F("attempts") + 1, next_try_at=now + hold, claimed_until=now + hold)
     reminder.attempts += 1
     return taken == 1
 
 
+def _ours(reminder):
+    """The reminder as this try claimed it: a later try's outcome is never overwritten."""
+    return Reminder.objects.filter(pk=reminder.pk, attempts=reminder.attempts)
+
+
 def _sent(reminder, rows, outcome):
-    Reminder.objects.filter(pk=reminder.pk).update(
+    _ours(reminder).update(
+        claimed_until=None,
         status=SENT,
         sent_at=timezone.now(),
         steps=sorted({row.step for row in rows}),
@@ -279,7 +289,7 @@ def _failed_try(reminder, error, outcome, retries):
         fields["next_try_at"] = next_try = _whole_second(timezone.now() + delay)
         retries.setdefault(next_try, []).append(reminder.pk)
         outcome["retry"] += 1
-    Reminder.objects.filter(pk=reminder.pk).update(**fields)
+    _ours(reminder).update(claimed_until=None, **fields)
 
 
 def _whole_second(moment):
@@ -329,7 +339,9 @@ def _detail(error):
 def requeue_lost(reminder_ids, *, attempt):
     """The task is started again after its worker died: what that worker had not sent is due
     at once."""
-    Reminder.objects.filter(pk__in=reminder_ids, status=QUEUED).update(next_try_at=timezone.now())
+    Reminder.objects.filter(pk__in=reminder_ids, status=QUEUED).update(
+        next_try_at=timezone.now(), claimed_until=None
+    )
 
 
 def abandon_lost(reminder_ids, *, attempts):

@@ -26,7 +26,7 @@ from django_tasks_db.models import DBTaskResult
 from assessments.models import Reminder, TaskLease
 from assessments.selectors.dashboard import dashboard
 from assessments.services import leases
-from assessments.services.reminders import MAX_TRIES, send_reminders
+from assessments.services.reminders import MAX_TRIES, retry_reminders, send_reminders
 from tests.conftest import assert_message
 
 URL = reverse("assessments:dashboard")
@@ -451,3 +451,18 @@ def test_a_task_whose_worker_died_every_time_fails_its_reminders_with_the_reason
     assert {(r.status, r.error) for r in Reminder.objects.all()} == {("failed", "worker")}
     client.force_login(reminded.hr)
     assert 'data-status="failed"' in client.get(URL).content.decode()
+
+
+def test_a_retry_leaves_a_reminder_being_sent_alone(client, reminded, database_tasks):
+    """HR presses "try again" while a task is sending: the reminder is not made due a second
+    time, so it is never sent twice."""
+    remind(client, reminded)
+    being_sent = Reminder.objects.filter(status="queued").first()
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    Reminder.objects.filter(pk=being_sent.pk).update(
+        attempts=1, next_try_at=later, claimed_until=later
+    )
+
+    retry_reminders(cycle=reminded.cycle, by=reminded.hr)
+
+    assert Reminder.objects.get(pk=being_sent.pk).next_try_at == later

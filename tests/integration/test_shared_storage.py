@@ -119,3 +119,20 @@ def test_an_import_previewed_on_one_host_is_confirmed_on_another(
     assert done.status_code == 302
     assert Employee.objects.filter(employee_code__startswith="K9").count() == 5
     assert not any("import" in key for key in stored_keys(object_storage))  # read once
+
+
+def test_a_persons_form_is_kept_in_the_bucket_and_served_from_it(
+    client, round_open, object_storage
+):
+    assessment = round_open.somchai_assessment
+    client.force_login(round_open.somchai.user)
+    url = reverse("assessments:pdf", args=[assessment.pk])
+
+    first = client.get(url)
+    kept = [key for key in stored_keys(object_storage) if f"forms/{assessment.pk}/" in key]
+    assert len(kept) == 1
+    object_storage.put_object(Bucket=BUCKET, Key=kept[0], Body=b"%PDF-1.4\n% kept\n")
+    again = client.get(url)
+
+    assert first.status_code == again.status_code == 200
+    assert again.content == b"%PDF-1.4\n% kept\n"

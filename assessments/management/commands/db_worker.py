@@ -25,7 +25,7 @@ class LeaseKeeper:
 
     def __init__(self, worker):
         self.worker = worker
-        self.task_id = None
+        self.task_id, self.task_path = None, ""
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="lease-keeper", daemon=True)
 
@@ -43,8 +43,8 @@ class LeaseKeeper:
         self._safely(leases.leave, self.worker)
 
     def _started(self, sender, task_result, **kwargs):
-        self.task_id = task_result.id
-        self._safely(leases.start, task_result.id, task_result.task.module_path, self.worker)
+        self.task_id, self.task_path = task_result.id, task_result.task.module_path
+        self._safely(leases.start, task_result.id, self.task_path, self.worker)
 
     def _finished(self, sender, task_result, **kwargs):
         self.task_id = None
@@ -52,7 +52,7 @@ class LeaseKeeper:
 
     def _loop(self):
         while not self.stopping.wait(leases.heartbeat_seconds()):
-            self._safely(leases.beat, self.worker, self.task_id)
+            self._safely(leases.beat, self.worker, self.task_id, self.task_path)
             self._safely(leases.reclaim_stale)
             connection.close()  # this thread's own connection: never left open between beats
 
