@@ -362,8 +362,12 @@ def _pending(cycle, people):
     if not people:
         return {}
     found = {}
+    people = set(people)
+    # pending_steps names the employee, the rater or the reviewer: only assessments where one
+    # of these people is one of them can name them
+    theirs = Q(employee__in=people) | Q(supervisor__in=people) | Q(reviewer__in=people)
     assessments = (
-        Assessment.objects.filter(cycle=cycle)
+        Assessment.objects.filter(theirs, cycle=cycle)
         .select_related("employee", "supervisor", "reviewer")
         .order_by("department_name", "employee__first_name")
     )
