@@ -112,7 +112,8 @@ def save_ratings(
     refused with StaleAssessment, while the other track's saves never get in the way.
 
     `quiet` (the page's autosave): a save by the same person within QUIET_MINUTES of their
-    last recorded save adds nothing to the history, which would otherwise list every click."""
+    last recorded save moves that line of history to now rather than adding one, which would
+    otherwise list every click."""
     assessment = locked(assessment)
     _require_open_track(assessment, role)
     comments = dict(comments or {})
@@ -127,7 +128,12 @@ def save_ratings(
     bump_version(assessment, expected_version, track=role, **changes)
     _write_ratings(assessment, role, by, values)
     _write_comments(assessment, role, by, comments)
-    if quiet and _saved_lately(assessment, role, by):
+    # the count only: the history says "N ratings saved" in the reader's language
+    count = str(sum(v is not None for v in values.values()))
+    lately = _saved_lately(assessment, role, by) if quiet else None
+    if lately is not None:
+        # one line for a stretch of autosaves, showing when the latest was made
+        AssessmentEvent.objects.filter(pk=lately.pk).update(at=timezone.now(), detail=count)
         return assessment
     record_event(
         assessment,
@@ -136,8 +142,7 @@ def save_ratings(
         role,
         before,
         assessment.track_state(role),
-        # the count only: the history says "N ratings saved" in the reader's language
-        str(sum(v is not None for v in values.values())),
+        count,
     )
     return assessment
 
@@ -146,13 +151,18 @@ QUIET_MINUTES = 15
 
 
 def _saved_lately(assessment, role, by):
+    """The track's latest history line when it is this person's save of the last
+    QUIET_MINUTES, else None."""
     latest = assessment.events.filter(role=role).order_by("-at", "-pk").first()
-    return (
+    recent = timezone.now() - datetime.timedelta(minutes=QUIET_MINUTES)
+    if (
         latest is not None
         and latest.action == AssessmentEvent.Action.SAVED
         and latest.actor_id == by.pk
-        and latest.at >= timezone.now() - datetime.timedelta(minutes=QUIET_MINUTES)
-    )
+        and latest.at >= recent
+    ):
+        return latest
+    return None
 
 
 def _write_ratings(assessment, role, by, values):

@@ -3,9 +3,11 @@ an ordinary draft save, answered in JSON with the page's new version and snapsho
 else's save of the same track first is a 409 that writes nothing; the history does not list
 every click. The browser's side is in tests/e2e/test_autosave_in_browser.py."""
 
+from datetime import timedelta
 from html.parser import HTMLParser
 
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import AssessmentEvent, Rating, Role
 from tests.factories import all_indicators
@@ -108,3 +110,21 @@ def test_the_page_carries_the_autosave_address_and_the_counters(client, round_op
     assert "/static/js/rating.js" in html
     assert 'class="rated-count">๐</strong>/๖๖' in html
     assert "ข้อถัดไปที่ยังไม่ประเมิน" in html
+
+
+def test_the_one_line_of_history_shows_the_latest_background_save(client, round_open):
+    assessment = round_open.somchai_assessment
+    client.force_login(round_open.somchai.user)
+    page, autosave = urls(assessment)
+    fields = page_fields(client, page)
+    first, second = all_indicators(assessment.cycle.framework)[:2]
+    state = client.post(autosave, {**fields, f"r{first.pk}": "1"}).json()
+    line = AssessmentEvent.objects.get(assessment=assessment, action="saved")
+    AssessmentEvent.objects.filter(pk=line.pk).update(at=line.at - timedelta(minutes=10))
+
+    fields.update(version=state["version"], base=state["base"])
+    client.post(autosave, {**fields, f"r{first.pk}": "1", f"r{second.pk}": "1"})
+
+    line = AssessmentEvent.objects.get(assessment=assessment, action="saved")
+    assert timezone.now() - line.at < timedelta(minutes=1)  # when the latest save was made
+    assert line.detail == "2"  # and how many ratings it held
