@@ -21,6 +21,7 @@ import dj_database_url
 import fontpkg_sarabun
 from django.core.exceptions import ImproperlyConfigured
 
+from competency_portal.lib.env import env_number
 from competency_portal.lib.log import LEVELS as LOG_LEVELS
 from competency_portal.lib.log import logging_config
 from competency_portal.settings_pdf import (  # noqa: F401  the bounds of a printed form
@@ -84,18 +85,7 @@ SQLITE_DEFAULT = f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}"
 def env_seconds(name, default, *, minimum=0, unit="seconds"):
     """Read a whole number (of seconds, or of `unit`), `minimum` or more; anything else is
     an error that stops the start."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        value = minimum - 1
-    if value < minimum:
-        raise ImproperlyConfigured(
-            f"{name} must be a whole number of {unit} ({minimum} or more), not {raw!r}"
-        )
-    return value
+    return env_number(name, default, minimum=minimum, unit=unit)
 
 
 # A server that vanished while a query runs is noticed by TCP: after 10 s of silence, three
@@ -358,18 +348,7 @@ LOGGING = logging_config(LOG_LEVEL)
 
 def env_minutes(name, default):
     """Read a whole number of minutes, 1 or more; anything else is an error."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ImproperlyConfigured(
-            f"{name} must be a whole number of minutes (1 or more), not {raw!r}"
-        )
-    return value
+    return env_number(name, default, minimum=1, unit="minutes")
 
 
 INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]

@@ -11,38 +11,17 @@ The longest form the text guard allows (every comment at 4,000 characters) has 1
 largest file (the blank paper form) about 0.3 MB, and none takes 2 seconds to lay out.
 """
 
-import math
-import os
-
-from django.core.exceptions import ImproperlyConfigured
+from competency_portal.lib.env import env_number
 
 
 def env_whole(name, default):
     """Read a whole number, 1 or more; anything else is an error."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ImproperlyConfigured(f"{name} must be a whole number (1 or more), not {raw!r}")
-    return value
+    return env_number(name, default, minimum=1)
 
 
 def env_seconds(name, default):
     """Read a number of seconds, 0 or more (fractions allowed); anything else is an error."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw.strip())
-    except ValueError:
-        value = -1.0
-    if not math.isfinite(value) or value < 0:
-        raise ImproperlyConfigured(f"{name} must be a number of seconds (0 or more), not {raw!r}")
-    return value
+    return env_number(name, default, unit="seconds", fractions=True)
 
 
 PORTAL_PDF_MAX_PAGES = env_whole("PORTAL_PDF_MAX_PAGES", 40)
