@@ -60,18 +60,7 @@ def _autosave(request, pk, role):
     _url_name, allowed = ROLE_PAGES[role]
     assessment = assessment_for(request.user, pk, allowed)
     try:
-        mine = _mine(request.POST, role)
-        extra = {} if mine.work_results is ... else {"work_results": mine.work_results}
-        assessment = services.save_ratings(
-            assessment=assessment,
-            role=role,
-            by=request.user,
-            values=mine.values,
-            comments=mine.comments,
-            expected_version=forms.parse_version(request.POST),
-            quiet=True,
-            **extra,
-        )
+        assessment = _save(request, assessment, role, request.POST, quiet=True)
     except services.StaleAssessment:
         message = _(
             "Someone else saved these ratings after you opened the page. Press "
@@ -229,17 +218,7 @@ def _save_rating_post(request, assessment, role):
                 messages.error(request, _("Choose one version for every item in conflict."))
                 return _conflict(assessment, role, _with_mine(post, keys), keys, picks)
             post = _with_mine(post, [key for key in keys if picks[key] == "mine"])
-        mine = _mine(post, role)
-        extra = {} if mine.work_results is ... else {"work_results": mine.work_results}
-        assessment = services.save_ratings(
-            assessment=assessment,
-            role=role,
-            by=request.user,
-            values=mine.values,
-            comments=mine.comments,
-            expected_version=forms.parse_version(post),
-            **extra,
-        )
+        assessment = _save(request, assessment, role, post)
     except services.StaleAssessment:
         conflict = _conflict(assessment, role, post)
         if not conflict.differs:
@@ -259,6 +238,22 @@ def _after_save(request, assessment, role, post):
         messages.success(request, _("Your draft was saved."))
         return None
     return _submit(request, assessment, role)
+
+
+def _save(request, assessment, role, post, quiet=False):
+    """A draft of one track from what a rating page sent (the page's save, or its autosave)."""
+    mine = _mine(post, role)
+    extra = {} if mine.work_results is ... else {"work_results": mine.work_results}
+    return services.save_ratings(
+        assessment=assessment,
+        role=role,
+        by=request.user,
+        values=mine.values,
+        comments=mine.comments,
+        expected_version=forms.parse_version(post),
+        quiet=quiet,
+        **extra,
+    )
 
 
 def _conflict(assessment, role, post, unresolved=(), picks=None):
