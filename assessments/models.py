@@ -14,9 +14,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from competency_portal.lib.audit import ActorNameMixin
+from competency_portal.lib.thai import thai_numbers
 from framework.models import Competency, Framework, Indicator, PositionClass
 
 
@@ -588,6 +590,10 @@ class AuditEntry(ActorNameMixin, models.Model):
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     target = models.CharField(_("concerning"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    # the summary's message (English source, as marked for translation) and its parameters:
+    # the trail is shown in the reader's language; entries older than these fields keep `summary`
+    summary_message = models.CharField(max_length=200, blank=True, editable=False)
+    summary_params = models.JSONField(default=dict, blank=True, editable=False)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     objects = AuditQuerySet.as_manager()
@@ -624,6 +630,16 @@ class AuditEntry(ActorNameMixin, models.Model):
     @property
     def detail_text(self):
         return json.dumps(self.detail, ensure_ascii=False, sort_keys=True)
+
+    @property
+    def summary_text(self):
+        """The summary in the reader's language, its numbers in the interface's digits."""
+        if not self.summary_message:
+            return self.summary
+        try:
+            return gettext(self.summary_message) % thai_numbers(self.summary_params)
+        except (KeyError, TypeError, ValueError):
+            return self.summary
 
 
 class TaskLease(models.Model):

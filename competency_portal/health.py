@@ -18,7 +18,6 @@ unless a worker is required). "worker_seen" is the newest beat.
 """
 
 import logging
-from datetime import timedelta
 from functools import cache
 
 from django.conf import settings
@@ -80,8 +79,7 @@ def worker_state(now):
     seen = leases.last_worker_seen()
     if seen is None:
         return "unknown", None
-    fresh = seen >= now - timedelta(seconds=leases.lease_seconds())
-    return ("ok" if fresh else "stale"), seen
+    return ("ok" if leases.worker_alive(seen, now) else "stale"), seen
 
 
 def report():

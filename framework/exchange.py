@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from competency_portal.lib.csvfiles import csv_text
 from competency_portal.lib.textguard import clean_strings
+from competency_portal.lib.thai import thai_numbers
 from framework import rules, signals, tree
 from framework.models import ExpectedLevel, Framework, FrameworkEvent, PositionClass
 from framework.services import record
@@ -131,9 +132,9 @@ def json_depth_problem(text):
         elif char in "[{":
             depth += 1
             if depth > MAX_JSON_DEPTH:
-                return _("The file nests lists and objects more than %(n)d deep.") % {
-                    "n": MAX_JSON_DEPTH
-                }
+                return _("The file nests lists and objects more than %(n)s deep.") % thai_numbers(
+                    {"n": MAX_JSON_DEPTH}
+                )
         elif char in "]}":
             depth -= 1
     return None
@@ -146,8 +147,8 @@ def import_json(text, *, by, organisation=None):
     if size > MAX_JSON_BYTES:
         raise ImportProblems(
             [
-                _("The file is too large (at most %(mb)d MB).")
-                % {"mb": MAX_JSON_BYTES // (1024 * 1024)}
+                _("The file is too large (at most %(mb)s MB).")
+                % thai_numbers({"mb": MAX_JSON_BYTES // (1024 * 1024)})
             ]
         )
     if isinstance(text, bytes):
@@ -163,10 +164,14 @@ def import_json(text, *, by, organisation=None):
         data = json.loads(text)
     except json.JSONDecodeError as error:
         message = _("The file is not valid JSON (line %(line)s, column %(column)s).")
-        raise ImportProblems([message % {"line": error.lineno, "column": error.colno}]) from None
+        params = thai_numbers({"line": error.lineno, "column": error.colno})
+        raise ImportProblems([message % params]) from None
     except RecursionError:
         raise ImportProblems(
-            [_("The file nests lists and objects more than %(n)d deep.") % {"n": MAX_JSON_DEPTH}]
+            [
+                _("The file nests lists and objects more than %(n)s deep.")
+                % thai_numbers({"n": MAX_JSON_DEPTH})
+            ]
         ) from None
     return import_data(data, by=by, organisation=organisation)
 

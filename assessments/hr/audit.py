@@ -102,7 +102,7 @@ def audit_csv(request):
         action=AuditEntry.Action.AUDIT_EXPORTED,
         by=request.user,
         request=request,
-        summary=audit.thai(gettext_noop("Audit trail downloaded: %(n)d entries"), n=len(entries)),
+        summary=audit.thai(gettext_noop("Audit trail downloaded: %(n)s entries"), n=len(entries)),
         detail={"entries": len(entries), "filters": _filters(form)},
     )
     return download(content, "audit.csv", CSV_TYPE)

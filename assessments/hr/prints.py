@@ -1,7 +1,5 @@
 """HR's batch printing of a round: ask for a batch, follow it, download the PDF."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
@@ -15,8 +13,6 @@ from assessments.models import Cycle, PrintJob
 from assessments.services import leases, printing
 from assessments.views.common import flash_errors
 from competency_portal.lib.thai import be_date, thai_digits
-
-NO_WORKER_FOR = datetime.timedelta(minutes=1)
 
 
 @require_POST
@@ -43,7 +39,7 @@ def print_job_status(request, pk):
     """The batch's progress as JSON, polled by static/js/print_job.js (no page reloads)."""
     job = get_object_or_404(PrintJob, pk=pk)
     seen = leases.last_worker_seen()
-    if not job.finished and not _recent(seen):
+    if not job.finished and not leases.worker_alive(seen):
         # No worker to take over a task whose worker died: the page does, so that it shows
         # the truth (workers do it themselves at every beat).
         leases.reclaim_stale()
@@ -51,14 +47,10 @@ def print_job_status(request, pk):
     return JsonResponse(job_state(job, seen))
 
 
-def _recent(seen):
-    return seen is not None and seen >= timezone.now() - NO_WORKER_FOR
-
-
 def job_state(job, seen=...):
     """What the page shows of a batch, its texts ready in the reader's language."""
     seen = leases.last_worker_seen() if seen is ... else seen
-    worker_seen = _recent(seen)
+    worker_seen = leases.worker_alive(seen)
     return {
         "status": job.status,
         "status_label": str(job.get_status_display()),
@@ -76,7 +68,7 @@ def job_state(job, seen=...):
 def _notice(job, seen):
     if job.finished:
         return ""
-    if not _recent(seen):
+    if not leases.worker_alive(seen):
         if seen is not None:
             seen = timezone.localtime(seen)
         if seen is None:

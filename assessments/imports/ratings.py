@@ -33,6 +33,7 @@ from competency_portal.lib.csvfiles import (
     decode_text,
     read_csv_rows,
 )
+from competency_portal.lib.thai import thai_digits, thai_numbers
 from framework.models import Indicator, ScalePoint
 from framework.selectors import competency_tree
 
@@ -160,7 +161,7 @@ def import_ratings(*, rows_or_file, cycle, by, dry_run=False, submit=False):
                 by=by,
                 target=cycle.code,
                 summary=audit.thai(
-                    gettext_noop("Paper ratings of round %(code)s: %(ratings)d ratings"),
+                    gettext_noop("Paper ratings of round %(code)s: %(ratings)s ratings"),
                     code=cycle.code,
                     ratings=report.ratings,
                 ),
@@ -377,10 +378,9 @@ class _Checker:
             return None
         indicator_id = self.indicators.get((code, level, number))
         if indicator_id is None:
-            message = _("Level %(level)d of %(competency)s has no indicator %(number)d.")
-            self.error(
-                line, "indicator", message % {"level": level, "competency": code, "number": number}
-            )
+            message = _("Level %(level)s of %(competency)s has no indicator %(number)s.")
+            params = thai_numbers({"level": level, "competency": code, "number": number})
+            self.error(line, "indicator", message % params)
         return indicator_id
 
     def number(self, line, column, raw):
@@ -441,16 +441,13 @@ class _Checker:
         if first == line:
             return False
         message = _(
-            "Indicator %(indicator)s of %(name)s, role %(role)s, already appears on line %(line)d."
+            "Indicator %(indicator)s of %(name)s, role %(role)s, already appears on line %(line)s."
         )
         code, level, number = self.indicator_keys[indicator_id]
-        indicator = f"{code} {level}.{number}"
+        indicator = thai_digits(f"{code} {level}.{number}")
         name = assessment.employee.full_name
-        self.error(
-            line,
-            "indicator",
-            message % {"indicator": indicator, "name": name, "role": role, "line": first},
-        )
+        params = thai_numbers({"indicator": indicator, "name": name, "role": role, "line": first})
+        self.error(line, "indicator", message % params)
         return True
 
 

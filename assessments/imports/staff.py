@@ -37,6 +37,7 @@ from competency_portal.lib.csvfiles import (
     decode_text,
     read_csv_rows,
 )
+from competency_portal.lib.thai import thai_numbers
 from framework.models import PositionClass
 
 # The template's one example line: a made-up person, every column filled in as HR would.
@@ -107,7 +108,7 @@ def import_staff(*, rows_or_file, by=None, dry_run=False):
                 action=AuditEntry.Action.STAFF_IMPORTED,
                 by=by,
                 summary=audit.thai(
-                    gettext_noop("Staff CSV: %(created)d added, %(updated)d changed"),
+                    gettext_noop("Staff CSV: %(created)s added, %(updated)s changed"),
                     created=report.created,
                     updated=report.updated,
                 ),
@@ -216,8 +217,8 @@ class _Planner:
         first = self.line_of_code.setdefault(code, line)
         if not code or first == line:
             return False
-        message = _('"%(value)s" already appears on line %(line)d.')
-        self.error(line, "employee_code", message % {"value": code, "line": first})
+        message = _('"%(value)s" already appears on line %(line)s.')
+        self.error(line, "employee_code", message % thai_numbers({"value": code, "line": first}))
         return True
 
     def check_fields(self, line, employee, values):
@@ -239,7 +240,7 @@ class _Planner:
     def check_department(self, line, name):
         limit = Department._meta.get_field("name_th").max_length
         if len(name) > limit:
-            message = _("at most %(limit)d characters.") % {"limit": limit}
+            message = _("at most %(limit)s characters.") % thai_numbers({"limit": limit})
             self.error(line, "department", message)
 
     def username(self, line, values, employee):
@@ -251,10 +252,9 @@ class _Planner:
         username = username or values["employee_code"].lower()
         key = username.lower()
         if key in self.line_of_username:
-            message = _('"%(value)s" already appears on line %(line)d.') % {
-                "value": username,
-                "line": self.line_of_username[key],
-            }
+            message = _('"%(value)s" already appears on line %(line)s.') % thai_numbers(
+                {"value": username, "line": self.line_of_username[key]}
+            )
             self.error(line, "username", message)
         self.line_of_username.setdefault(key, line)
         problem = self.username_problem(username, employee.user_id)

@@ -20,12 +20,23 @@ def address_of(request):
     return None if request is None else client_address(request)
 
 
+class Summary(str):
+    """An entry's summary in the portal's language (Thai), which remembers its message and
+    parameters so that the trail can be read in English too (AuditEntry.summary_text)."""
+
+    def __new__(cls, text, message, params):
+        summary = super().__new__(cls, text)
+        summary.message = message
+        summary.params = params
+        return summary
+
+
 def thai(message, **params):
     """`message` (marked with gettext_noop) in the portal's language, Thai, whatever language
-    the person acting reads: the trail reads the same for everyone."""
+    the person acting reads: the trail is stored the same for everyone."""
     with translation.override(settings.LANGUAGE_CODE):
         text = translation.gettext(message)
-    return text % params if params else text
+    return Summary(text % params if params else text, message, _json_safe(params))
 
 
 def _json_safe(value):
@@ -55,6 +66,8 @@ def record(*, action, by=None, request=None, target="", summary="", detail=None)
         address=address_of(request),
         target=str(target or "")[:200],
         summary=str(summary or ""),
+        summary_message=getattr(summary, "message", ""),
+        summary_params=getattr(summary, "params", {}),
         detail=_json_safe(detail or {}),
     )
 

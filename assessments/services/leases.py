@@ -96,9 +96,11 @@ def last_worker_seen():
     return WorkerBeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
 
 
-def worker_seen(within=datetime.timedelta(minutes=1)):
-    seen = last_worker_seen()
-    return seen is not None and seen >= timezone.now() - within
+def worker_alive(seen, now=None):
+    """Whether a worker last seen at `seen` still runs: it beat within the lease, the one
+    measure the batch page, /healthz and the taking over of tasks share."""
+    now = now or timezone.now()
+    return seen is not None and seen >= now - datetime.timedelta(seconds=lease_seconds())
 
 
 # ---------------------------------------------------------------- taking over

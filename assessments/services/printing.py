@@ -35,7 +35,7 @@ def request_batch_print(*, cycle, by, department=""):
         by=by,
         target=cycle.code,
         summary=audit.thai(
-            gettext_noop("Batch print of round %(code)s: %(total)d forms"),
+            gettext_noop("Batch print of round %(code)s: %(total)s forms"),
             code=cycle.code,
             total=total,
         ),

@@ -87,7 +87,7 @@ def record_refusal(*, assessment, by, witness, refusal_date=None, expected_versi
         by,
         AssessmentEvent.Action.REFUSED,
         to_state="refused",
-        detail=_("Witness: %(name)s") % {"name": witness},
+        detail=witness,  # the history shows "Witness: …" in the reader's language
     )
     return assessment
 

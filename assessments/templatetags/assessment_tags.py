@@ -76,4 +76,6 @@ def event_detail(event):
     saves, reasons and names are shown as written."""
     if event.action == "saved" and event.detail.isascii() and event.detail.isdigit():
         return _("%(count)s ratings saved") % {"count": thai_digits(event.detail)}
+    if event.action == "refused" and event.detail:
+        return _("Witness: %(name)s") % {"name": event.detail}
     return event.detail

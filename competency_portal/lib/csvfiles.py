@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from competency_portal.lib.textguard import clean_text
+from competency_portal.lib.thai import thai_numbers
 
 
 class ImportErrors(ValidationError):
@@ -77,23 +78,20 @@ def clean_cell(value):
 
 
 def cell_count_error(line, found, expected):
-    message = _("this line has %(found)d cells, the header has %(expected)d.") % {
-        "found": found,
-        "expected": expected,
-    }
+    message = _("this line has %(found)s cells, the header has %(expected)s.") % thai_numbers(
+        {"found": found, "expected": expected}
+    )
     return line_error(line, message)
 
 
 def line_error(line, message):
-    return _("Line %(line)d: %(message)s") % {"line": line, "message": message}
+    return _("Line %(line)s: %(message)s") % thai_numbers({"line": line, "message": message})
 
 
 def cell_error(line, column, message):
-    return _("Line %(line)d, column %(column)s: %(message)s") % {
-        "line": line,
-        "column": column,
-        "message": message,
-    }
+    return _("Line %(line)s, column %(column)s: %(message)s") % thai_numbers(
+        {"line": line, "column": column, "message": message}
+    )
 
 
 def decode_text(source):

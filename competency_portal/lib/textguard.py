@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from competency_portal.lib.thai import thai_numbers
+
 # Comments, evidence, review opinions: the most a person may write in one box.
 MAX_COMMENT = 4000
 
@@ -32,8 +34,8 @@ def clean_text(value, *, multiline=False, max_length=None):
         text = _SINGLE_LINE.sub("", text)
     if max_length is not None and len(text) > max_length:
         raise ValidationError(
-            _("The text may have at most %(max)d characters (it has %(count)d).")
-            % {"max": max_length, "count": len(text)}
+            _("The text may have at most %(max)s characters (it has %(count)s).")
+            % thai_numbers({"max": max_length, "count": len(text)})
         )
     return text
 

@@ -1,6 +1,8 @@
 """Thai presentation: Thai digits, Buddhist Era dates (Gregorian on English pages) and the
 display width of Thai text."""
 
+import contextlib
+import contextvars
 import datetime
 import unicodedata
 from decimal import Decimal
@@ -27,12 +29,32 @@ THAI_MONTHS = [
 ]
 
 
+# False inside plain_digits(): what the management commands print stays in Arabic digits,
+# for the scripts that read it
+_digits_wanted = contextvars.ContextVar("thai_digits_wanted", default=True)
+
+
+@contextlib.contextmanager
+def plain_digits():
+    """Numbers in Arabic digits within the block (a command's output), whatever the language."""
+    token = _digits_wanted.set(False)
+    try:
+        yield
+    finally:
+        _digits_wanted.reset(token)
+
+
 def thai_digits(value, enabled=None):
-    """'12' → '๑๒' on Thai pages (unless PORTAL_THAI_DIGITS is off or `enabled` says no)."""
+    """'12' → '๑๒' on Thai pages (unless PORTAL_THAI_DIGITS is off, the code runs inside
+    plain_digits() or `enabled` says no)."""
     if value is None:
         return ""
     if enabled is None:
-        enabled = settings.PORTAL_THAI_DIGITS and (get_language() or "th").startswith("th")
+        enabled = (
+            settings.PORTAL_THAI_DIGITS
+            and _digits_wanted.get()
+            and (get_language() or "th").startswith("th")
+        )
     text = str(value)
     return text.translate(THAI_DIGITS) if enabled else text
 

@@ -14,13 +14,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_TEXT = "จับประเด็นและสรุปสาระสำคัญจากการฟังหรือการอ่านได้อย่างถูกต้องและรวดเร็ว"
 
 
-def test_new_version_edit_preview_diff_publish_and_a_new_round(page, seed_framework):
+def open_menu(page):
+    """On a phone the main menu is folded behind its button: unfold it first."""
+    menu = page.get_by_role("button", name="เปิดเมนู")
+    if menu.is_visible():
+        menu.click()
+
+
+def open_hr_page(page, name, exact=False):
+    open_menu(page)
+    page.get_by_role("button", name="งานการเจ้าหน้าที่").click()
+    page.get_by_role("link", name=name, exact=exact).click()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_new_version_edit_preview_diff_publish_and_a_new_round(page, seed_framework, width):
+    page.set_viewport_size({"width": width, "height": 900})
     make_cast()
     old = Indicator.objects.get(level__competency__code="COM", level__number=2, number=1)
 
     log_in(page, "hr", PASSWORD)
-    page.get_by_role("button", name="งานการเจ้าหน้าที่").click()
-    page.get_by_role("link", name="แก้ไขกรอบสมรรถนะ").click()
+    open_hr_page(page, "แก้ไขกรอบสมรรถนะ")
     page.get_by_role("button", name="สร้างฉบับใหม่").click()
     assert page.get_by_text("สร้างฉบับที่ ๒ เป็นฉบับร่างแล้ว").is_visible()
 
@@ -54,8 +68,7 @@ def test_new_version_edit_preview_diff_publish_and_a_new_round(page, seed_framew
     assert page.get_by_text("ประกาศใช้ฉบับที่ ๒ แล้ว").is_visible()
 
     # a new round takes version 2
-    page.get_by_role("button", name="งานการเจ้าหน้าที่").click()
-    page.get_by_role("link", name="รอบการประเมิน", exact=True).click()
+    open_hr_page(page, "รอบการประเมิน", exact=True)
     page.get_by_label("ปีงบประมาณ (พ.ศ.)").fill("2569")
     page.get_by_role("button", name="สร้างรอบการประเมิน").click()
     page.get_by_role("button", name="เปิดรอบการประเมิน").click()
@@ -63,6 +76,7 @@ def test_new_version_edit_preview_diff_publish_and_a_new_round(page, seed_framew
         page.get_by_text("เปิดรอบการประเมิน ๒๕๖๙-๑ แล้ว").count() + page.get_by_text("2569-1").count()
         > 0
     )
+    open_menu(page)
     page.get_by_role("button", name="ออกจากระบบ").click()
 
     log_in(page, "somchai", PASSWORD)

@@ -159,11 +159,11 @@ def test_errors_on_several_lines_import_nothing_and_name_each_line(round_open):
     errors = import_errors(cast, lines)
 
     assert len(errors) == 4
-    assert_message(errors[0], "แถวที่ 5 คอลัมน์ value", "Line 5, column value")
-    assert_message(errors[1], "แถวที่ 6 คอลัมน์ role", "Line 6, column role")
-    assert_message(errors[2], "แถวที่ 7 คอลัมน์ employee_code", "Line 7, column employee_code")
+    assert_message(errors[0], "แถวที่ ๕ คอลัมน์ value", "Line 5, column value")
+    assert_message(errors[1], "แถวที่ ๖ คอลัมน์ role", "Line 6, column role")
+    assert_message(errors[2], "แถวที่ ๗ คอลัมน์ employee_code", "Line 7, column employee_code")
     assert "K9999" in errors[2]
-    assert_message(errors[3], "แถวที่ 8", "Line 8")
+    assert_message(errors[3], "แถวที่ ๘", "Line 8")
     # Not even the good lines were imported, and nothing was recorded
     assert not Rating.objects.exists()
     assert not AssessmentEvent.objects.filter(action=AssessmentEvent.Action.SAVED).exists()
@@ -173,7 +173,7 @@ def test_errors_on_several_lines_import_nothing_and_name_each_line(round_open):
 def test_a_value_outside_the_scale_is_refused(round_open):
     [error] = import_errors(round_open, ["K0202,self,ACH,1,1,2"])
 
-    assert_message(error, "แถวที่ 2 คอลัมน์ value", "Line 2, column value")
+    assert_message(error, "แถวที่ ๒ คอลัมน์ value", "Line 2, column value")
     assert '"2"' in error
     assert "0, 1" in error  # the scale's points, to choose from
 
@@ -190,11 +190,11 @@ def test_an_indicator_not_in_the_framework_is_refused(round_open):
     )
 
     assert len(errors) == 4
-    assert_message(errors[0], "แถวที่ 2 คอลัมน์ indicator", "Line 2, column indicator")
-    assert_message(errors[1], "แถวที่ 3 คอลัมน์ competency", "Line 3, column competency")
+    assert_message(errors[0], "แถวที่ ๒ คอลัมน์ indicator", "Line 2, column indicator")
+    assert_message(errors[1], "แถวที่ ๓ คอลัมน์ competency", "Line 3, column competency")
     assert "XYZ" in errors[1]
-    assert_message(errors[2], "แถวที่ 4 คอลัมน์ level", "Line 4, column level")
-    assert_message(errors[3], "แถวที่ 5 คอลัมน์ indicator", "Line 5, column indicator")
+    assert_message(errors[2], "แถวที่ ๔ คอลัมน์ level", "Line 4, column level")
+    assert_message(errors[3], "แถวที่ ๕ คอลัมน์ indicator", "Line 5, column indicator")
     assert not Rating.objects.exists()
 
 
@@ -209,7 +209,7 @@ def test_a_track_already_submitted_is_refused(round_open):
 
     # Once per track, on its first line
     [error] = errors
-    assert_message(error, "แถวที่ 2 คอลัมน์ role", "Line 2, column role")
+    assert_message(error, "แถวที่ ๒ คอลัมน์ role", "Line 2, column role")
     assert somchai.employee.full_name in error
     assert saved(somchai, Role.SELF) == before
 
@@ -221,7 +221,7 @@ def test_a_finalised_assessment_is_refused(round_open):
 
     [error] = import_errors(cast, lines_up_to(malee, "supervisor", EVERY_LEVEL_1)[:2])
 
-    assert_message(error, "แถวที่ 2 คอลัมน์ employee_code", "Line 2, column employee_code")
+    assert_message(error, "แถวที่ ๒ คอลัมน์ employee_code", "Line 2, column employee_code")
 
 
 def test_a_round_that_is_not_open_is_refused(round_open):
@@ -249,9 +249,9 @@ def test_an_unknown_employee_or_one_without_an_assessment_is_refused(round_open)
     errors = import_errors(cast, ["K9999,self,ACH,1,1,1", "K0204,self,ACH,1,1,1"])
 
     assert len(errors) == 2
-    assert_message(errors[0], "แถวที่ 2 คอลัมน์ employee_code", "Line 2, column employee_code")
+    assert_message(errors[0], "แถวที่ ๒ คอลัมน์ employee_code", "Line 2, column employee_code")
     assert "K9999" in errors[0]
-    assert_message(errors[1], "แถวที่ 3 คอลัมน์ employee_code", "Line 3, column employee_code")
+    assert_message(errors[1], "แถวที่ ๓ คอลัมน์ employee_code", "Line 3, column employee_code")
     assert "2569-1" in errors[1]
 
 
@@ -265,14 +265,14 @@ def test_the_same_indicator_twice_for_a_person_and_role_is_refused(round_open):
 
     [error] = import_errors(round_open, lines)
 
-    assert_message(error, "แถวที่ 5 คอลัมน์ indicator", "Line 5, column indicator")
-    assert_message(error, "แถวที่ 2", "line 2")
+    assert_message(error, "แถวที่ ๕ คอลัมน์ indicator", "Line 5, column indicator")
+    assert_message(error, "แถวที่ ๒", "line 2")
 
 
 def test_empty_cells_are_refused(round_open):
     [error] = import_errors(round_open, ["K0202,self,,1,1,1"])
 
-    assert_message(error, "แถวที่ 2 คอลัมน์ competency", "Line 2, column competency")
+    assert_message(error, "แถวที่ ๒ คอลัมน์ competency", "Line 2, column competency")
 
 
 def test_lines_without_a_value_are_left_out(round_open):
@@ -299,7 +299,7 @@ def test_missing_or_extra_header_columns_give_one_clear_error(round_open):
         )
 
     [error] = caught.value.messages
-    assert_message(error, "แถวที่ 1", "Line 1")
+    assert_message(error, "แถวที่ ๑", "Line 1")
     assert "indicator" in error
     assert "comment" in error
 
@@ -307,7 +307,7 @@ def test_missing_or_extra_header_columns_give_one_clear_error(round_open):
 def test_a_line_with_an_extra_cell_is_refused(round_open):
     [error] = import_errors(round_open, ["K0202,self,ACH,1,1,1,1"])
 
-    assert_message(error, "แถวที่ 2", "Line 2")
+    assert_message(error, "แถวที่ ๒", "Line 2")
     assert not Rating.objects.exists()
 
 
@@ -455,7 +455,7 @@ def test_the_command_prints_each_error_and_imports_nothing(round_open, tmp_path)
 
     printed = err.getvalue().splitlines()
     assert len(printed) == 3
-    assert_message(printed[0], "แถวที่ 3", "Line 3")
+    assert_message(printed[0], "แถวที่ 3", "Line 3")  # a command prints Arabic digits
     assert_message(printed[1], "แถวที่ 4", "Line 4")
     assert not Rating.objects.exists()
 

@@ -119,12 +119,12 @@ def test_errors_on_several_lines_import_nothing_and_name_each_line(seed_framewor
     assert len(errors) == 4
     assert_message(
         errors[0],
-        'แถวที่ 3 คอลัมน์ position_class: ไม่พบประเภทตำแหน่ง "XYZ"',
+        'แถวที่ ๓ คอลัมน์ position_class: ไม่พบประเภทตำแหน่ง "XYZ"',
         'Line 3, column position_class: No position class "XYZ".',
     )
-    assert_message(errors[1], "แถวที่ 4 คอลัมน์ first_name", "Line 4, column first_name")
-    assert_message(errors[2], "แถวที่ 5 คอลัมน์ email", "Line 5, column email")
-    assert_message(errors[3], "แถวที่ 5 คอลัมน์ supervisor_code", "Line 5, column supervisor_code")
+    assert_message(errors[1], "แถวที่ ๔ คอลัมน์ first_name", "Line 4, column first_name")
+    assert_message(errors[2], "แถวที่ ๕ คอลัมน์ email", "Line 5, column email")
+    assert_message(errors[3], "แถวที่ ๕ คอลัมน์ supervisor_code", "Line 5, column supervisor_code")
     assert "K9999" in errors[3]
     # All rows or none: not even the good first row was imported
     assert not Employee.objects.exists()
@@ -139,7 +139,7 @@ def test_missing_header_columns_give_one_clear_error(seed_framework):
         staff.import_staff(rows_or_file=content)
 
     [error] = caught.value.messages
-    assert_message(error, "แถวที่ 1", "Line 1")
+    assert_message(error, "แถวที่ ๑", "Line 1")
     assert "position_class" in error
     assert "supervisor_code" in error
 
@@ -158,8 +158,8 @@ def test_a_duplicate_employee_code_in_the_file_is_refused(seed_framework):
     errors = import_errors([*GOOD_ROWS, GOOD_ROWS[1].replace(",,", ",,somchai2", 1)])
 
     assert len(errors) == 1
-    assert_message(errors[0], "แถวที่ 5 คอลัมน์ employee_code", "Line 5, column employee_code")
-    assert_message(errors[0], "ซ้ำกับแถวที่ 3", "already appears on line 3")
+    assert_message(errors[0], "แถวที่ ๕ คอลัมน์ employee_code", "Line 5, column employee_code")
+    assert_message(errors[0], "ซ้ำกับแถวที่ ๓", "already appears on line 3")
     assert not Employee.objects.exists()
 
 
@@ -174,9 +174,9 @@ def test_a_supervisor_loop_in_the_file_is_refused(seed_framework):
 
     # Everyone in the loop is told, each on their own line
     assert len(errors) == 3
-    for line, error in zip([2, 3, 4], errors, strict=True):
+    for line, thai_line, error in zip([2, 3, 4], "๒๓๔", errors, strict=True):
         assert_message(
-            error, f"แถวที่ {line} คอลัมน์ supervisor_code", f"Line {line}, column supervisor_code"
+            error, f"แถวที่ {thai_line} คอลัมน์ supervisor_code", f"Line {line}, column supervisor_code"
         )
     assert "K0001 → K0202 → K0201 → K0001" in errors[0]
     assert not Employee.objects.exists()
@@ -202,7 +202,7 @@ def test_a_loop_through_people_already_in_the_portal_is_refused(treasury_head):
     errors = import_errors(["K0202,นาย,สมชาย,ใจดี,นักวิชาการ,ACA-1,กองคลัง,K0201,,"])
 
     assert len(errors) == 1
-    assert_message(errors[0], "แถวที่ 2 คอลัมน์ supervisor_code", "Line 2, column supervisor_code")
+    assert_message(errors[0], "แถวที่ ๒ คอลัมน์ supervisor_code", "Line 2, column supervisor_code")
     assert "K0202 → K0201 → K0202" in errors[0]
     assert Employee.objects.get(employee_code="K0202").supervisor is None
 
@@ -236,7 +236,7 @@ def test_a_username_used_by_someone_else_is_refused(seed_framework, hr_user):
     errors = import_errors([row])
 
     assert len(errors) == 1
-    assert_message(errors[0], "แถวที่ 2 คอลัมน์ username", "Line 2, column username")
+    assert_message(errors[0], "แถวที่ ๒ คอลัมน์ username", "Line 2, column username")
     assert "hr_officer" in errors[0]
     assert not Employee.objects.exists()
 

@@ -175,7 +175,7 @@ def test_staff_cells_are_cleaned_on_import(seed_framework):
 # ---------------------------------------------------------------- framework JSON import
 
 
-DEPTH_PROBLEM = "ไฟล์ซ้อนรายการและออบเจกต์ลึกเกิน 20 ชั้น"
+DEPTH_PROBLEM = "ไฟล์ซ้อนรายการและออบเจกต์ลึกเกิน ๒๐ ชั้น"
 
 
 def test_a_json_file_nested_100000_deep_is_refused_with_the_thai_problem(seed_framework):
@@ -198,7 +198,7 @@ def test_a_json_file_over_the_size_limit_is_refused(seed_framework, monkeypatch)
     monkeypatch.setattr(exchange, "MAX_JSON_BYTES", 1000)
     with pytest.raises(exchange.ImportProblems) as refused:
         exchange.import_json(b" " * 1001, by=None)
-    assert refused.value.messages == ["ไฟล์มีขนาดใหญ่เกินไป (ไม่เกิน 0 MB)"]
+    assert refused.value.messages == ["ไฟล์มีขนาดใหญ่เกินไป (ไม่เกิน ๐ MB)"]
 
 
 def test_the_json_import_page_shows_the_problem_not_a_500(seed_framework, hr_client):

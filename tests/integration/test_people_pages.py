@@ -372,11 +372,11 @@ def test_an_import_with_errors_lists_each_line_and_imports_nothing(hr_client, of
     assert "confirm_form" not in response.context
     assert_message(
         text,
-        'แถวที่ 3 คอลัมน์ position_class: ไม่พบประเภทตำแหน่ง "XYZ"',
+        'แถวที่ ๓ คอลัมน์ position_class: ไม่พบประเภทตำแหน่ง "XYZ"',
         'Line 3, column position_class: No position class "XYZ".',
     )
     # Making the clerk the head's supervisor would close a loop with the database
-    assert_message(text, "แถวที่ 4 คอลัมน์ supervisor_code", "Line 4, column supervisor_code")
+    assert_message(text, "แถวที่ ๔ คอลัมน์ supervisor_code", "Line 4, column supervisor_code")
     assert not Employee.objects.filter(employee_code="K0301").exists()
 
 

@@ -143,8 +143,8 @@ def test_an_import_with_errors_lists_each_line_and_imports_nothing(hr_browser, r
     assert response.status_code == 200
     errors = response.context["errors"]
     assert len(errors) == 2
-    assert_message(errors[0], "แถวที่ 3 คอลัมน์ value", "Line 3, column value")
-    assert_message(errors[1], "แถวที่ 4 คอลัมน์ employee_code", "Line 4, column employee_code")
+    assert_message(errors[0], "แถวที่ ๓ คอลัมน์ value", "Line 3, column value")
+    assert_message(errors[1], "แถวที่ ๔ คอลัมน์ employee_code", "Line 4, column employee_code")
     assert "K9999" in page(response)
     assert "confirm_form" not in response.context
     assert not Rating.objects.exists()
@@ -165,7 +165,7 @@ def test_the_confirmation_checks_the_file_again(hr_browser, round_open):
 
     assert response.status_code == 200
     [error] = response.context["errors"]
-    assert_message(error, "แถวที่ 2", "Line 2")
+    assert_message(error, "แถวที่ ๒", "Line 2")
     assert not Rating.objects.filter(rated_by=cast.hr).exists()
 
 

@@ -2,14 +2,15 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from competency_portal.lib import backups
+from competency_portal.lib.commands import PortalCommand
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _(
         "Back up the whole database to one file: PostgreSQL with pg_dump (custom format), "
         "SQLite with its online backup API. Safe while the portal runs; restore it with "

@@ -3,16 +3,17 @@ results."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessments.exports import results as results_export
 from assessments.models import Cycle
 from assessments.services.audit import record_results_export
+from competency_portal.lib.commands import PortalCommand
 from competency_portal.lib.textguard import clean_text
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _(
         "Export the results of a round: one row per person and competency, as CSV (to the "
         "screen or a file) or as an Excel workbook."

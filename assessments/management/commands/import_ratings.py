@@ -3,17 +3,18 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from assessments.imports import ratings as ratings_import
 from assessments.models import Cycle
+from competency_portal.lib.commands import PortalCommand
 from competency_portal.lib.textguard import clean_text
 from framework.permissions import HR_GROUP
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _(
         "Import ratings keyed in from paper forms (CSV, UTF-8: employee_code, role, competency, "
         "level, indicator, value) into a round: all rows or none. Each error is reported with "

@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessments.imports import staff
+from competency_portal.lib.commands import PortalCommand
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _(
         "Create or update people from a staff CSV file (UTF-8): all rows or none. "
         "Each error is reported with its line and column."

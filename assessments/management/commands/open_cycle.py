@@ -2,16 +2,17 @@
 new) and open a round."""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments import services
 from assessments.models import Cycle
+from competency_portal.lib.commands import PortalCommand
 from competency_portal.lib.textguard import clean_text
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _(
         "Create an appraisal round (if new) and open it: pin the framework and create one "
         "assessment per active employee."

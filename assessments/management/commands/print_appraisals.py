@@ -3,15 +3,16 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessments.models import Cycle
 from assessments.reports.batch import assessments_to_print, print_forms
+from competency_portal.lib.commands import PortalCommand
 from competency_portal.lib.textguard import clean_text
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _("Print the appraisal forms of a round (or of one division or person) into one PDF.")
 
     def add_arguments(self, parser):

@@ -2,14 +2,15 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from competency_portal.lib import backups
+from competency_portal.lib.commands import PortalCommand
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _(
         "Replace every record of the database with a file written by manage.py backup, all or "
         "nothing. Refused for a backup of another kind of database or from a newer version of "

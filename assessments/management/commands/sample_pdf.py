@@ -2,14 +2,15 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Role
 from assessments.reports import context, render
+from competency_portal.lib.commands import PortalCommand
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _("Write a sample appraisal form and a blank paper form (PDF) for a reviewer to open.")
 
     def add_arguments(self, parser):

@@ -1,13 +1,14 @@
 """`seed_demo [--if-empty]`: the demo organisation (development only)."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessments.services import demo
+from competency_portal.lib.commands import PortalCommand
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _(
         "Create the demo organisation (15 people, 4 divisions) with round 2569-1 open. "
         "Development only: refuses to run unless DJANGO_DEBUG=1."

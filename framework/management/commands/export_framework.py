@@ -3,16 +3,17 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from competency_portal.lib.commands import PortalCommand
 from framework import exchange, signals
 from framework.models import Framework
 
 WRITERS = {"json": exchange.export_json, "csv": exchange.export_csv}
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _(
         "Write a version of the competency framework to a file: JSON, complete, for "
         "import_framework; or CSV, one row per behaviour indicator, for a spreadsheet."

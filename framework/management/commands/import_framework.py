@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from competency_portal.lib.commands import PortalCommand
 from framework import exchange
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _(
         "Import a competency framework from a JSON file (as written by export_framework) as a "
         "new draft version. The whole file is checked first: with any error, nothing is written."

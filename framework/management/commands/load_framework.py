@@ -1,12 +1,12 @@
 """manage.py load_framework: the seed framework and reference data, without overwriting."""
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from competency_portal.lib.commands import PortalCommand
 from framework.loading import load_fixtures
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = _(
         "Load the seed competency framework (version 1), the position classes and their "
         "expected levels. Rows that already exist are left as they are."
