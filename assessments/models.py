@@ -14,11 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from competency_portal.lib.audit import ActorNameMixin
-from competency_portal.lib.thai import thai_numbers
+from competency_portal.lib.audit import ActorNameMixin, reader_text
 from framework.models import Competency, Framework, Indicator, PositionClass
 
 
@@ -634,12 +632,7 @@ class AuditEntry(ActorNameMixin, models.Model):
     @property
     def summary_text(self):
         """The summary in the reader's language, its numbers in the interface's digits."""
-        if not self.summary_message:
-            return self.summary
-        try:
-            return gettext(self.summary_message) % thai_numbers(self.summary_params)
-        except (KeyError, TypeError, ValueError):
-            return self.summary
+        return reader_text(self.summary_message, self.summary_params, self.summary)
 
 
 class TaskLease(models.Model):

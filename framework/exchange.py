@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from competency_portal.lib.csvfiles import csv_text
 from competency_portal.lib.textguard import clean_strings
@@ -193,20 +194,22 @@ def import_data(data, *, by, organisation=None):
         if problems:
             raise ImportProblems(problems)
         framework = write(clean, organisation)
-        record(framework, by, FrameworkEvent.Action.IMPORTED, source_of(data))
+        record(framework, by, FrameworkEvent.Action.IMPORTED, **source_of(data))
         signals.imported.send(sender=Framework, framework=framework, by=by)
     return framework
 
 
 def source_of(data):
-    """Where the file says it comes from, for the version's history."""
+    """Where the file says it comes from, for the version's history: record()'s message and
+    parameters, or nothing."""
     version, organisation = data.get("version"), data.get("organisation")
     if isinstance(version, int) and isinstance(organisation, str) and organisation.strip():
-        return _("from version %(v)s of %(organisation)s") % {
+        return {
+            "message": gettext_noop("from version %(v)s of %(organisation)s"),
             "v": version,
             "organisation": organisation.strip()[:200],
         }
-    return ""
+    return {}
 
 
 class Problems(list):

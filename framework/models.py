@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from competency_portal.lib.audit import ActorNameMixin
+from competency_portal.lib.audit import ActorNameMixin, reader_text
 from framework.rules import CODE_MAX_LENGTH, CODE_PATTERN
 
 
@@ -344,9 +344,17 @@ class FrameworkEvent(ActorNameMixin, models.Model):
     at = models.DateTimeField(default=timezone.now)
     action = models.CharField(max_length=12, choices=Action.choices)
     detail = models.TextField(blank=True)
+    # the detail's message (English source) and parameters, shown in the reader's language;
+    # `detail` keeps it in the portal's language (and is all that older events have)
+    detail_message = models.CharField(max_length=200, blank=True, editable=False)
+    detail_params = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.framework} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def detail_text(self):
+        return reader_text(self.detail_message, self.detail_params, self.detail)

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from competency_portal.lib.audit import portal_text
 from framework import rules, signals, tree
 from framework.models import (
     Competency,
@@ -37,8 +39,17 @@ def require_draft(framework):
     return framework
 
 
-def record(framework, by, action, detail=""):
-    FrameworkEvent.objects.create(framework=framework, actor=by, action=action, detail=detail)
+def record(framework, by, action, message="", **params):
+    """One line of the version's history. `message` (marked with gettext_noop) is kept with its
+    parameters, so the history reads in the reader's language (FrameworkEvent.detail_text)."""
+    FrameworkEvent.objects.create(
+        framework=framework,
+        actor=by,
+        action=action,
+        detail=portal_text(message, params) if message else "",
+        detail_message=message,
+        detail_params=params,
+    )
 
 
 # ---------------------------------------------------------------- versions
@@ -56,7 +67,11 @@ def new_version(*, organisation, by):
         raise ValidationError(_("There is no published version to copy."))
     draft = clone(source, by)
     record(
-        draft, by, FrameworkEvent.Action.CREATED, _("from version %(v)s") % {"v": source.version}
+        draft,
+        by,
+        FrameworkEvent.Action.CREATED,
+        gettext_noop("from version %(v)s"),
+        v=source.version,
     )
     return draft
 
@@ -136,7 +151,11 @@ def publish(*, framework, by):
         old.status = Framework.Status.RETIRED
         old.save(update_fields=["status"])
         record(
-            old, by, FrameworkEvent.Action.RETIRED, _("by version %(v)s") % {"v": framework.version}
+            old,
+            by,
+            FrameworkEvent.Action.RETIRED,
+            gettext_noop("by version %(v)s"),
+            v=framework.version,
         )
     framework.status = Framework.Status.PUBLISHED
     framework.published_at = timezone.now()
@@ -165,7 +184,7 @@ def update_settings(*, framework, by, name, required_share):
     framework.name = name
     framework.required_share = rules.parse_share(required_share)
     framework.save(update_fields=["name", "required_share"])
-    record(framework, by, FrameworkEvent.Action.EDITED, _("name and pass share"))
+    record(framework, by, FrameworkEvent.Action.EDITED, gettext_noop("name and pass share"))
     return framework
 
 
@@ -184,7 +203,7 @@ def save_scale(*, framework, by, points):
             for v, th, en, d in sorted(points)
         ),
     )
-    record(framework, by, FrameworkEvent.Action.EDITED, _("rating scale"))
+    record(framework, by, FrameworkEvent.Action.EDITED, gettext_noop("rating scale"))
 
 
 @transaction.atomic
@@ -231,7 +250,9 @@ def save_competency(*, framework, by, code, data, competency=None):
     ]
     tree.write_levels([(competency, levels)])
     # A new competency has no expected levels until HR sets them: publishing asks for them.
-    record(framework, by, FrameworkEvent.Action.EDITED, _("competency %(code)s") % {"code": code})
+    record(
+        framework, by, FrameworkEvent.Action.EDITED, gettext_noop("competency %(code)s"), code=code
+    )
     return competency
 
 
@@ -271,7 +292,8 @@ def delete_competency(*, framework, by, competency):
         framework,
         by,
         FrameworkEvent.Action.EDITED,
-        _("competency %(code)s removed") % {"code": code},
+        gettext_noop("competency %(code)s removed"),
+        code=code,
     )
 
 
@@ -288,7 +310,7 @@ def move_competency(*, framework, by, competency, step):
     for position, item in enumerate(ordered, start=1):
         item.order = position
     Competency.objects.bulk_update(ordered, ["order"])
-    record(framework, by, FrameworkEvent.Action.EDITED, _("order of the competencies"))
+    record(framework, by, FrameworkEvent.Action.EDITED, gettext_noop("order of the competencies"))
 
 
 @transaction.atomic
@@ -316,4 +338,4 @@ def save_expected_levels(*, framework, by, grid):
             to_update.append(row)
     ExpectedLevel.objects.bulk_create(to_create)
     ExpectedLevel.objects.bulk_update(to_update, ["level"])
-    record(framework, by, FrameworkEvent.Action.EDITED, _("expected levels"))
+    record(framework, by, FrameworkEvent.Action.EDITED, gettext_noop("expected levels"))

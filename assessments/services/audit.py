@@ -3,14 +3,13 @@ deleted (assessments.models.AuditEntry refuses it)."""
 
 import json
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
-from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from assessments.models import AuditEntry
 from competency_portal.lib.addresses import client_address
+from competency_portal.lib.audit import portal_text
 
 Action = AuditEntry.Action
 
@@ -34,9 +33,7 @@ class Summary(str):
 def thai(message, **params):
     """`message` (marked with gettext_noop) in the portal's language, Thai, whatever language
     the person acting reads: the trail is stored the same for everyone."""
-    with translation.override(settings.LANGUAGE_CODE):
-        text = translation.gettext(message)
-    return Summary(text % params if params else text, message, _json_safe(params))
+    return Summary(portal_text(message, params), message, _json_safe(params))
 
 
 def _json_safe(value):

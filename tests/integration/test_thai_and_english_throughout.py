@@ -116,9 +116,7 @@ def test_a_refusals_history_line_follows_the_reader(client, round_open, refused)
 
 
 def test_the_migration_keeps_only_the_witness_name_of_older_refusals(round_open, refused):
-    migration = importlib.import_module(
-        "assessments.migrations.0012_audit_summary_in_any_language"
-    )
+    migration = importlib.import_module("assessments.migrations.0012_audit_summary_in_any_language")
     AssessmentEvent.objects.filter(action="refused").update(detail="พยาน: นางมาลี ใจงาม")
     migration.witness_names_only(apps, None)
     assert refused.events.get(action="refused").detail == "นางมาลี ใจงาม"
@@ -134,3 +132,15 @@ def test_the_password_rule_counts_in_thai_digits(client, round_open):
     ).content.decode()
     assert "ต้องมีอย่างน้อย ๘ ตัวอักษร" in page
     assert "อย่างน้อย 8" not in page
+
+
+def test_a_versions_history_follows_the_reader(hr_client, seed_framework, cast):
+    from framework import services as framework_services
+
+    draft = framework_services.new_version(organisation=seed_framework.organisation, by=cast.hr)
+    page = reverse("framework:version", args=[draft.version])
+    assert "จากฉบับที่ ๑" in hr_client.get(page).content.decode()
+    in_english = english(hr_client, page)
+    assert "from version 1" in in_english and "จากฉบับที่" not in in_english
+    # the table keeps the portal's language for the scripts that read it
+    assert draft.events.get().detail == "จากฉบับที่ 1"
