@@ -14,11 +14,11 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import fontpkg_sarabun
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
+from assessments.reports import thai_text
 from competency_portal.lib.textguard import clean_text
 from competency_portal.lib.thai import thai_digits
 
@@ -119,11 +119,16 @@ FONT_FILES = {
 }
 
 
+# The forms' Sarabun is built in memory from fontpkg-sarabun's files (thai_text.py: the text
+# layer keeps ำ); the fetcher answers these addresses with it, and reads no file for them.
+BUILT_FONTS = "file:///competency-portal/fonts/"
+
+
 def font_faces():
-    """@font-face rules for the Sarabun files shipped by fontpkg-sarabun (local files only)."""
+    """@font-face rules for the forms' build of the Sarabun files of fontpkg-sarabun."""
     rules = []
     for (weight, style), name in FONT_FILES.items():
-        url = (fontpkg_sarabun.ROOT / "files" / name).as_uri()
+        url = BUILT_FONTS + name
         rules.append(
             f'@font-face {{ font-family: "Sarabun"; src: url("{url}"); '
             f"font-weight: {weight}; font-style: {style}; }}"
@@ -132,12 +137,9 @@ def font_faces():
 
 
 def allowed_roots():
-    """The only folders a printed form may read: the Sarabun font files and the app's static
-    files."""
-    return (
-        (fontpkg_sarabun.ROOT / "files").resolve(),
-        (Path(settings.BASE_DIR) / "static").resolve(),
-    )
+    """The only folder a printed form may read: the app's static files (its fonts are built
+    in memory, BUILT_FONTS)."""
+    return ((Path(settings.BASE_DIR) / "static").resolve(),)
 
 
 def allowed_file(url):
@@ -156,10 +158,14 @@ def make_fetcher():
     """A WeasyPrint URL fetcher that serves only the app's own static files and fonts and
     refuses every other URL (http, https, ftp, data, file:// elsewhere …): text typed into the
     portal can never make a form read /etc/passwd or call out to the network."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
+            name = url.removeprefix(BUILT_FONTS)
+            if url.startswith(BUILT_FONTS) and name in FONT_FILES.values():
+                body = thai_text.font_bytes(name)
+                return URLFetcherResponse(url, body=body, headers={"Content-Type": "font/ttf"})
             if allowed_file(url) is None:
                 raise ValueError(f"Printed forms may not load {url[:80]!r}")
             return super().fetch(url, headers)
@@ -208,7 +214,7 @@ def make_pdf(html, max_pages, max_bytes):
     )
     if len(document.pages) > max_pages:  # refused before a byte of PDF is written
         raise FormTooLarge.pages(len(document.pages), max_pages)
-    pdf = document.write_pdf(uncompressed_pdf=False)
+    pdf = document.write_pdf(uncompressed_pdf=False, finisher=thai_text.keep_thai_text)
     if len(pdf) > max_bytes:
         raise FormTooLarge.size(len(pdf), max_bytes)
     return pdf

@@ -11,6 +11,7 @@ from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth + 1"
 NEW_TEXT = "จับประเด็นและสรุปสาระสำคัญจากการฟังหรือการอ่านได้อย่างถูกต้องและรวดเร็ว"
 
 
@@ -19,6 +20,13 @@ def open_menu(page):
     menu = page.get_by_role("button", name="เปิดเมนู")
     if menu.is_visible():
         menu.click()
+
+
+def fits_the_width(page, width):
+    """At phone width, the page itself never scrolls sideways (a wide table scrolls in its
+    own box)."""
+    if width < 600:
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{page.url} scrolls sideways at {width} px"
 
 
 def open_hr_page(page, name, exact=False):
@@ -43,6 +51,7 @@ def test_new_version_edit_preview_diff_publish_and_a_new_round(page, seed_framew
         "link", name="แก้ไข"
     ).click()
     box = page.locator("#id_level2-ind-0-text")
+    fits_the_width(page, width)
     assert box.input_value() == old.text
     box.fill(NEW_TEXT)
     page.get_by_role("button", name="บันทึกสมรรถนะ").click()
@@ -52,12 +61,14 @@ def test_new_version_edit_preview_diff_publish_and_a_new_round(page, seed_framew
     # preview as raters see it
     page.get_by_role("link", name="ดูตัวอย่างตามที่ผู้ประเมินเห็น").click()
     assert page.get_by_text(NEW_TEXT).is_visible()
+    fits_the_width(page, width)
     page.go_back()
 
     # the diff marks the change
     page.get_by_role("link", name="เปรียบเทียบกับฉบับที่ประกาศใช้").click()
     assert page.locator("tr.diff-changed").count() == 1
     assert page.locator("tr.diff-changed ins").count() >= 1
+    fits_the_width(page, width)
     page.go_back()
 
     # publish
@@ -82,6 +93,7 @@ def test_new_version_edit_preview_diff_publish_and_a_new_round(page, seed_framew
     log_in(page, "somchai", PASSWORD)
     page.get_by_role("link", name="ประเมินตนเอง").click()
     assert page.get_by_text(NEW_TEXT).is_visible()
+    fits_the_width(page, width)
     assert page.get_by_text(old.text, exact=True).count() == 0
     assessment = Assessment.objects.get(employee__user__username="somchai")
     assert assessment.cycle.framework.version == 2

@@ -2,7 +2,10 @@
 ratings keyed in from paper forms. Each is checked first (a preview, nothing written), then
 confirmed; a file with a bad line is refused with the line named, and nothing is imported."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from assessments.models import Department, Employee, Rating
 from framework.models import Indicator
@@ -17,6 +20,7 @@ STAFF_HEADER = (
     "supervisor_code,email,username"
 )
 RATINGS_HEADER = "employee_code,role,competency,level,indicator,value"
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth + 1"
 
 
@@ -41,6 +45,14 @@ def open_hr_page(page, name):
     nav.get_by_role("link", name=name, exact=True).click()
 
 
+def shown(text):
+    """`text` as the page may show it: each digit in Thai (๑) or Arabic (1) numerals."""
+    pattern = "".join(
+        f"[{char}{THAI_DIGITS[int(char)]}]" if char.isdigit() else re.escape(char) for char in text
+    )
+    return re.compile(f"^{pattern}$")
+
+
 def write_csv(tmp_path, name, lines):
     path = tmp_path / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -51,7 +63,7 @@ def open_staff_import(page):
     open_hr_page(page, "บุคลากร")
     page.get_by_role("link", name="นำเข้าจากไฟล์ CSV").click()
     page.wait_for_url("**/hr/people/import/")
-    assert page.get_by_role("heading", name="นำเข้ารายชื่อบุคลากร").is_visible()
+    expect(page.get_by_role("heading", name="นำเข้ารายชื่อบุคลากร")).to_be_visible()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -81,7 +93,7 @@ def test_staff_csv_checked_then_imported(page, people, tmp_path, width):
     page.get_by_role("button", name="ตรวจสอบไฟล์").click()
 
     # the preview: what each line would do, and nothing written yet
-    assert page.get_by_role("heading", name="ตรวจสอบก่อนนำเข้า").is_visible()
+    expect(page.get_by_role("heading", name="ตรวจสอบก่อนนำเข้า")).to_be_visible()
     fits_the_width(page, width)
     rows = page.locator("table.import-preview tbody tr")
     assert rows.count() == 2
@@ -91,7 +103,10 @@ def test_staff_csv_checked_then_imported(page, people, tmp_path, width):
     changed = rows.filter(has_text="K0203")
     assert "ปรับปรุง" in changed.inner_text()
     assert "position_title" in changed.inner_text()
-    assert "กองสาธารณสุข" in page.locator("#main").inner_text()  # a new division, named
+    expect(
+        page.get_by_text(shown("จะเพิ่มบุคลากรใหม่ 1 คน ปรับปรุง 1 คน ไม่เปลี่ยนแปลง 0 คน"))
+    ).to_be_visible()
+    expect(page.get_by_text("สังกัดใหม่: กองสาธารณสุข")).to_be_visible()
     assert not Employee.objects.filter(employee_code="K0401").exists()
     assert not Department.objects.filter(name_th="กองสาธารณสุข").exists()
     assert Employee.objects.get(pk=malee.pk).position_title == malee.position_title
@@ -99,7 +114,8 @@ def test_staff_csv_checked_then_imported(page, people, tmp_path, width):
     # confirmed: written, and the list shows them
     page.get_by_role("button", name="นำเข้ารายชื่อเหล่านี้").click()
     page.wait_for_url("**/hr/people/")
-    assert page.get_by_text("นำเข้าเรียบร้อยแล้ว").is_visible()
+    done = shown("นำเข้าเรียบร้อยแล้ว เพิ่มบุคลากรใหม่ 1 คน ปรับปรุง 1 คน ไม่เปลี่ยนแปลง 0 คน")
+    expect(page.get_by_text(done)).to_be_visible()
     fits_the_width(page, width)
     suda = Employee.objects.select_related("department", "supervisor", "position_class", "user")
     suda = suda.get(employee_code="K0401")
@@ -138,11 +154,10 @@ def test_a_staff_csv_with_a_bad_line_is_refused_and_nothing_is_imported(
     page.get_by_role("button", name="ตรวจสอบไฟล์").click()
 
     alert = page.get_by_role("alert").filter(has_text="ยังไม่มีการนำเข้าข้อมูลใด ๆ")
-    assert alert.is_visible()
+    expect(alert).to_be_visible()
     errors = alert.locator("li").all_inner_texts()
     assert len(errors) == 1
-    assert errors[0].startswith("แถวที่ 3 คอลัมน์ position_class")
-    assert 'ไม่พบประเภทตำแหน่ง "XYZ-9"' in errors[0]
+    assert shown('แถวที่ 3 คอลัมน์ position_class: ไม่พบประเภทตำแหน่ง "XYZ-9"').match(errors[0])
     assert page.get_by_role("button", name="นำเข้ารายชื่อเหล่านี้").count() == 0
     fits_the_width(page, width)
     # nothing imported, not even the good line
@@ -161,7 +176,7 @@ def test_paper_ratings_checked_then_imported(page, people, tmp_path, width):
     open_hr_page(page, "ติดตามความคืบหน้า")
     page.get_by_role("link", name="นำเข้าผลจากแบบกระดาษ").click()
     page.wait_for_url("**/hr/ratings/")
-    assert page.get_by_role("heading", name="นำเข้าผลการประเมินจากแบบฟอร์มกระดาษ").is_visible()
+    expect(page.get_by_role("heading", name="นำเข้าผลการประเมินจากแบบฟอร์มกระดาษ")).to_be_visible()
     fits_the_width(page, width)
 
     ratings = write_csv(
@@ -178,19 +193,24 @@ def test_paper_ratings_checked_then_imported(page, people, tmp_path, width):
     page.get_by_role("button", name="ตรวจสอบไฟล์").click()
 
     # the preview, nothing written yet
-    assert page.get_by_role("heading", name="ตรวจสอบก่อนนำเข้า").is_visible()
-    assert page.get_by_text("ผลการประเมินจะบันทึกเป็นร่าง ยังไม่มีการส่ง").is_visible()
+    expect(page.get_by_role("heading", name="ตรวจสอบก่อนนำเข้า")).to_be_visible()
+    expect(page.get_by_text("ผลการประเมินจะบันทึกเป็นร่าง ยังไม่มีการส่ง")).to_be_visible()
     fits_the_width(page, width)
     rows = page.locator("table.import-preview tbody tr")
     assert rows.count() == 2
     assert rows.filter(has_text="K0202").get_by_role("rowheader").inner_text() == "นายสมชาย ทดสอบ"
     assert "การประเมินตนเอง" in rows.filter(has_text="K0203").inner_text()
+    summary = shown("รอบการประเมิน 2569-1 บุคลากร 2 คน ผลการประเมิน 3 ข้อ (ใหม่ 3, เปลี่ยน 0, ไม่เปลี่ยน 0)")
+    expect(page.get_by_text(summary)).to_be_visible()
     assert not Rating.objects.exists()
 
     # confirmed: the ratings are saved as the self-assessments' drafts
     page.get_by_role("button", name="นำเข้าผลการประเมินเหล่านี้").click()
     page.wait_for_url(f"**/cycles/{people.cycle.pk}/")
-    assert page.get_by_text("นำเข้าผลการประเมินในรอบการประเมิน").is_visible()
+    done = shown(
+        "นำเข้าผลการประเมินในรอบการประเมิน 2569-1 แล้ว บุคลากร 2 คน (ใหม่ 3, เปลี่ยน 0, ไม่เปลี่ยน 0)"
+    )
+    expect(page.get_by_text(done)).to_be_visible()
     fits_the_width(page, width)
     saved = {
         (r.assessment_id, r.role, r.indicator.level.competency.code, r.indicator.number): r.value

@@ -4,6 +4,7 @@ through the form, edit them, deactivate them (asked first), and the list shows e
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments.models import Department, Employee
 from framework.models import PositionClass
@@ -57,7 +58,7 @@ def test_add_edit_and_deactivate_a_person(page, people, width):
 
     # add a person
     page.get_by_role("link", name="เพิ่มบุคลากร").click()
-    assert page.get_by_role("heading", name="เพิ่มบุคลากร").is_visible()
+    expect(page.get_by_role("heading", name="เพิ่มบุคลากร")).to_be_visible()
     fits_the_width(page, width)
     field(page, "รหัสบุคลากร").fill("K0204")
     field(page, "คำนำหน้าชื่อ").fill("นางสาว")
@@ -72,7 +73,7 @@ def test_add_edit_and_deactivate_a_person(page, people, width):
     field(page, "อีเมล").fill("somying@example.org")
     page.get_by_role("button", name="บันทึก", exact=True).click()
     page.wait_for_url("**/hr/people/")
-    assert page.get_by_text("เพิ่ม นางสาวสมหญิง รักงาน เรียบร้อยแล้ว").is_visible()
+    expect(page.get_by_text("เพิ่ม นางสาวสมหญิง รักงาน เรียบร้อยแล้ว")).to_be_visible()
     added = Employee.objects.select_related("user").get(employee_code="K0204")
     assert (added.title, added.first_name, added.last_name) == ("นางสาว", "สมหญิง", "รักงาน")
     assert added.position_class == aca2
@@ -87,7 +88,7 @@ def test_add_edit_and_deactivate_a_person(page, people, width):
 
     # edit them: a new position title and a new division
     row.get_by_role("link", name="แก้ไข").click()
-    assert page.get_by_role("heading", name="แก้ไขข้อมูล นางสาวสมหญิง รักงาน").is_visible()
+    expect(page.get_by_role("heading", name="แก้ไขข้อมูล นางสาวสมหญิง รักงาน")).to_be_visible()
     fits_the_width(page, width)
     assert field(page, "รหัสบุคลากร").input_value() == "K0204"
     field(page, "ตำแหน่ง").fill("นักวิชาการเงินและบัญชีชำนาญการ")
@@ -95,7 +96,7 @@ def test_add_edit_and_deactivate_a_person(page, people, width):
     field(page, "หรือเพิ่มสังกัดใหม่").fill("กองการศึกษา")
     page.get_by_role("button", name="บันทึก", exact=True).click()
     page.wait_for_url("**/hr/people/")
-    assert page.get_by_text("บันทึกข้อมูลของ นางสาวสมหญิง รักงาน เรียบร้อยแล้ว").is_visible()
+    expect(page.get_by_text("บันทึกข้อมูลของ นางสาวสมหญิง รักงาน เรียบร้อยแล้ว")).to_be_visible()
     edited = Employee.objects.select_related("department").get(employee_code="K0204")
     assert edited.position_title == "นักวิชาการเงินและบัญชีชำนาญการ"
     assert edited.department.name_th == "กองการศึกษา"
@@ -116,7 +117,7 @@ def test_add_edit_and_deactivate_a_person(page, people, width):
     page.get_by_role("button", name="ปิดการใช้งาน").click()
     page.get_by_role("dialog").get_by_role("button", name="ยืนยัน ดำเนินการต่อ").click()
     page.get_by_role("button", name="เปิดการใช้งานอีกครั้ง").wait_for()
-    assert page.get_by_text("ปิดการใช้งาน นางสาวสมหญิง รักงาน แล้ว").is_visible()
+    expect(page.get_by_text("ปิดการใช้งาน นางสาวสมหญิง รักงาน แล้ว")).to_be_visible()
     gone = Employee.objects.select_related("user").get(employee_code="K0204")
     assert not gone.active
     assert not gone.user.is_active  # and the login with them
@@ -130,5 +131,5 @@ def test_add_edit_and_deactivate_a_person(page, people, width):
     page.get_by_role("button", name="แสดง", exact=True).click()
     page.wait_for_url("**status=all**")
     row = row_of(page, "K0204")
-    assert row.locator(".badge").filter(has_text="ปิดการใช้งาน").is_visible()
+    expect(row.locator(".badge").filter(has_text="ปิดการใช้งาน")).to_be_visible()
     fits_the_width(page, width)

@@ -2,9 +2,8 @@
 each person starting on a new page under a bookmark with their name (assessments/reports/batch.py).
 
 The staff come in through `import_staff` and the round through `open_cycle`, as HR does it.
-Text is compared after `searchable` (see tests/integration/test_printed_form.py: Thai sara am
-does not survive text extraction, and lines wrap). Every page's footer reads
-"<name> · <round> … Page x/y", which tells whose form a page belongs to.
+Text is compared after `searchable` (NFC, no white space: lines wrap inside cells). Every
+page's footer reads "<name> · <round> … Page x/y", which tells whose form a page belongs to.
 """
 
 import io
@@ -56,9 +55,8 @@ def names(department=None):
 
 
 def searchable(text):
-    """NFC, no whitespace, sara am as the sara aa that survives extraction."""
+    """NFC, no whitespace (lines wrap inside cells)."""
     text = unicodedata.normalize("NFC", text)
-    text = re.sub("[\u0e48-\u0e4b]?\u0e33", "\u0e32", text).replace("\u0e4d", "")
     return re.sub(r"\s+", "", text)
 
 

@@ -30,10 +30,8 @@ VERY_LONG = WORDS * 700
 
 
 def searchable(text):
-    """NFC, no whitespace, sara am as the sara aa that survives extraction (see
-    tests/integration/test_printed_form.py)."""
+    """NFC, no whitespace (lines wrap inside cells)."""
     text = unicodedata.normalize("NFC", text)
-    text = re.sub("[\u0e48-\u0e4b]?\u0e33", "\u0e32", text).replace("\u0e4d", "")
     return re.sub(r"\s+", "", text)
 
 

@@ -1,10 +1,9 @@
 """The printed appraisal form (DOMAIN.md, "The printed appraisal form"): one person's form from
 assessments.reports (context → HTML → WeasyPrint PDF) and the download views, read back with pypdf.
 
-Text extraction of Thai: the PDFs WeasyPrint writes have no ToUnicode entry for the nikhahit
-glyph that Sarabun draws for sara am (ำ), nor for a tone mark stacked on it, so "สำเร็จ" comes
-back as "สาเร็จ" and "น้ำหนัก" as "นาหนัก" (pdftotext gives the same). Lines also wrap inside
-table cells. Every comparison therefore goes through `searchable`, on both sides.
+Thai comes back from the text layer as typed, sara am (ำ) included (assessments/reports/
+thai_text.py; tests/integration/test_pdf_text_layer.py). Lines wrap inside table cells, so
+comparisons go through `searchable` (NFC, no white space), on both sides.
 """
 
 import io
@@ -53,10 +52,8 @@ def thai(value):
 
 
 def searchable(text):
-    """Text for comparison with what pypdf extracts: NFC, no whitespace, and sara am (with any
-    tone mark above it) as the sara aa that survives extraction (see the module docstring)."""
+    """Text for comparison with what pypdf extracts: NFC, no whitespace."""
     text = unicodedata.normalize("NFC", text)
-    text = re.sub("[\u0e48-\u0e4b]?\u0e33", "\u0e32", text).replace("\u0e4d", "")
     return re.sub(r"\s+", "", text)
 
 
@@ -210,7 +207,6 @@ def test_the_form_names_the_person_and_the_four_competencies(rated, rated_pdf):
     assert searchable(rated.head.employee_code) in text
     assert searchable(rated.palad.full_name) in text  # the supervisor, in Part 1
     for name in COMPETENCIES.values():
-        # การมุ่งมั่นสู่ความสำเร็จ comes back as …ความสาเร็จ (sara am, see the docstring)
         assert searchable(name) in text, name
 
 
