@@ -183,6 +183,8 @@ def _engine():
     fetcher = make_fetcher()
     css = font_faces() + "\n" + PRINT_CSS.read_text(encoding="utf-8")
     stylesheet = CSS(string=css, font_config=font_config, url_fetcher=fetcher)
+    for name in FONT_FILES.values():  # the fonts were built above; their glyph ids too, now
+        thai_text.glyph_ids(name)
     return font_config, stylesheet, fetcher, {}
 
 

@@ -20,7 +20,6 @@ STAFF_HEADER = (
     "supervisor_code,email,username"
 )
 RATINGS_HEADER = "employee_code,role,competency,level,indicator,value"
-THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth + 1"
 
 
@@ -46,11 +45,8 @@ def open_hr_page(page, name):
 
 
 def shown(text):
-    """`text` as the page may show it: each digit in Thai (๑) or Arabic (1) numerals."""
-    pattern = "".join(
-        f"[{char}{THAI_DIGITS[int(char)]}]" if char.isdigit() else re.escape(char) for char in text
-    )
-    return re.compile(f"^{pattern}$")
+    """The whole of an element's text, exactly."""
+    return re.compile(f"^{re.escape(text)}$")
 
 
 def write_csv(tmp_path, name, lines):
@@ -104,7 +100,7 @@ def test_staff_csv_checked_then_imported(page, people, tmp_path, width):
     assert "ปรับปรุง" in changed.inner_text()
     assert "position_title" in changed.inner_text()
     expect(
-        page.get_by_text(shown("จะเพิ่มบุคลากรใหม่ 1 คน ปรับปรุง 1 คน ไม่เปลี่ยนแปลง 0 คน"))
+        page.get_by_text(shown("จะเพิ่มบุคลากรใหม่ ๑ คน ปรับปรุง ๑ คน ไม่เปลี่ยนแปลง ๐ คน"))
     ).to_be_visible()
     expect(page.get_by_text("สังกัดใหม่: กองสาธารณสุข")).to_be_visible()
     assert not Employee.objects.filter(employee_code="K0401").exists()
@@ -114,7 +110,7 @@ def test_staff_csv_checked_then_imported(page, people, tmp_path, width):
     # confirmed: written, and the list shows them
     page.get_by_role("button", name="นำเข้ารายชื่อเหล่านี้").click()
     page.wait_for_url("**/hr/people/")
-    done = shown("นำเข้าเรียบร้อยแล้ว เพิ่มบุคลากรใหม่ 1 คน ปรับปรุง 1 คน ไม่เปลี่ยนแปลง 0 คน")
+    done = shown("นำเข้าเรียบร้อยแล้ว เพิ่มบุคลากรใหม่ ๑ คน ปรับปรุง ๑ คน ไม่เปลี่ยนแปลง ๐ คน")
     expect(page.get_by_text(done)).to_be_visible()
     fits_the_width(page, width)
     suda = Employee.objects.select_related("department", "supervisor", "position_class", "user")
@@ -157,7 +153,7 @@ def test_a_staff_csv_with_a_bad_line_is_refused_and_nothing_is_imported(
     expect(alert).to_be_visible()
     errors = alert.locator("li").all_inner_texts()
     assert len(errors) == 1
-    assert shown('แถวที่ 3 คอลัมน์ position_class: ไม่พบประเภทตำแหน่ง "XYZ-9"').match(errors[0])
+    assert shown('แถวที่ ๓ คอลัมน์ position_class: ไม่พบประเภทตำแหน่ง "XYZ-9"').match(errors[0])
     assert page.get_by_role("button", name="นำเข้ารายชื่อเหล่านี้").count() == 0
     fits_the_width(page, width)
     # nothing imported, not even the good line
@@ -200,7 +196,7 @@ def test_paper_ratings_checked_then_imported(page, people, tmp_path, width):
     assert rows.count() == 2
     assert rows.filter(has_text="K0202").get_by_role("rowheader").inner_text() == "นายสมชาย ทดสอบ"
     assert "การประเมินตนเอง" in rows.filter(has_text="K0203").inner_text()
-    summary = shown("รอบการประเมิน 2569-1 บุคลากร 2 คน ผลการประเมิน 3 ข้อ (ใหม่ 3, เปลี่ยน 0, ไม่เปลี่ยน 0)")
+    summary = shown("รอบการประเมิน ๒๕๖๙-๑ บุคลากร ๒ คน ผลการประเมิน ๓ ข้อ (ใหม่ ๓, เปลี่ยน ๐, ไม่เปลี่ยน ๐)")
     expect(page.get_by_text(summary)).to_be_visible()
     assert not Rating.objects.exists()
 
@@ -208,7 +204,7 @@ def test_paper_ratings_checked_then_imported(page, people, tmp_path, width):
     page.get_by_role("button", name="นำเข้าผลการประเมินเหล่านี้").click()
     page.wait_for_url(f"**/cycles/{people.cycle.pk}/")
     done = shown(
-        "นำเข้าผลการประเมินในรอบการประเมิน 2569-1 แล้ว บุคลากร 2 คน (ใหม่ 3, เปลี่ยน 0, ไม่เปลี่ยน 0)"
+        "นำเข้าผลการประเมินในรอบการประเมิน ๒๕๖๙-๑ แล้ว บุคลากร ๒ คน (ใหม่ ๓, เปลี่ยน ๐, ไม่เปลี่ยน ๐)"
     )
     expect(page.get_by_text(done)).to_be_visible()
     fits_the_width(page, width)
