@@ -179,6 +179,11 @@ class Cycle(models.Model):
     def is_open(self):
         return self.status == self.Status.OPEN
 
+    @property
+    def work_results_weight(self):
+        """The work results' share of the total (%): what the competencies leave."""
+        return 100 - self.competency_weight
+
 
 class Track(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")

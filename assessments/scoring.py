@@ -11,7 +11,9 @@ DOMAIN.md):
    0 when level 1 fails.
 4. Gap = achieved − expected; points: at or above expected 3, one below 2, two below 1, three
    or more below 0. Competency score = total points ÷ (3 × competencies) × 100.
-5. Weighted total = competency score × weight + work results × (100 − weight), then a band.
+5. Weighted parts: competency score × weight % and work results × (100 − weight) %, each
+   rounded to two places (half up); the weighted total is the sum of the two rounded parts, so
+   the parts printed on a form add up to its total; then a band (BANDS).
 """
 
 from dataclasses import dataclass
@@ -111,13 +113,20 @@ def weighted_competency_score(score, weight=Decimal("30")):
     return (Decimal(score) * Decimal(weight) / 100).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def weighted_total(score, work_results, weight=Decimal("30")):
-    """Competency score × weight % + work results × (100 − weight) %; None without results."""
+def weighted_work_results(work_results, weight=Decimal("30")):
+    """The work-results part: work results × (100 − competency weight) %, two places; None
+    without work results."""
     if work_results is None:
         return None
-    weight = Decimal(weight)
-    total = Decimal(score) * weight / 100 + Decimal(work_results) * (100 - weight) / 100
-    return total.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    part = Decimal(work_results) * (100 - Decimal(weight)) / 100
+    return part.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def weighted_total(score, work_results, weight=Decimal("30")):
+    """The sum of the two rounded weighted parts (rule 5); None without work results."""
+    if work_results is None:
+        return None
+    return weighted_competency_score(score, weight) + weighted_work_results(work_results, weight)
 
 
 def band(total):

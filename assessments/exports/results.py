@@ -7,7 +7,8 @@ number of people.
 Empty cells: a track's level only when every indicator of that competency in that track is
 rated; gap and points only with the supervisor's level; the person's competency score,
 weighted score, total and band only when every competency has its supervisor's level; the
-total and band also need the work results.
+total and band also need the work results. The total is the sum of the two weighted parts, each
+rounded to two places (assessments/scoring.py, rule 5), as on the page and the printed form.
 
 `submitted_only` leaves out the tracks not submitted yet: the self-assessed level only once
 the self-assessment is submitted; the supervisor's level, gap, points, scores, work results,
@@ -119,7 +120,15 @@ def only_submitted(person):
     results = {code: replace(row, **left_out) for code, row in person.results.items()}
     if supervisor_done:
         return replace(person, results=results)
-    return replace(person, results=results, score=None, weighted=None, total=None, band=None)
+    return replace(
+        person,
+        results=results,
+        score=None,
+        weighted=None,
+        weighted_work=None,
+        total=None,
+        band=None,
+    )
 
 
 def _shown(people, submitted_only):

@@ -8,7 +8,8 @@ from django.utils import timezone, translation
 
 from assessments.models import Assessment, Role
 from assessments.selectors import rating as selectors
-from assessments.selectors.results import assessment_results
+from assessments.selectors.results import assessment_results, band_ranges
+from competency_portal.lib.thai import people_digits
 
 
 @dataclass
@@ -28,6 +29,7 @@ class PersonForm:
     results: object
     plan: list
     reviewer_above: object
+    bands: list
 
 
 def development_plan(sheet, results):
@@ -64,6 +66,7 @@ def person_form(assessment):
         results=results,
         plan=development_plan(sheet, results),
         reviewer_above=reviewer.supervisor if reviewer else None,
+        bands=band_ranges(),
     )
 
 
@@ -84,7 +87,8 @@ def _render(template, context):
         "printed_on": timezone.localdate(),
         "page_digits": "thai" if settings.PORTAL_THAI_DIGITS else "decimal",
     }
-    with translation.override("th"):
+    # a form printed by a command (print_appraisals) is read by people, like one downloaded
+    with translation.override("th"), people_digits():
         return render_to_string(template, {**base, **context})
 
 

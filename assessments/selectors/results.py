@@ -24,6 +24,24 @@ TWO_PLACES = scoring.TWO_PLACES
 BAND_LABELS = {code: label for _lowest, code, label in scoring.BANDS}
 CompetencyResult = scoring.CompetencyResult
 
+
+@dataclass(frozen=True)
+class BandRange:
+    code: str
+    label: str
+    lowest: Decimal
+    highest: Decimal | None  # None: up to 100
+
+
+def band_ranges():
+    """The bands with their thresholds, highest first: ดีเด่น 90–100, ดีมาก 80–89.99, …"""
+    ranges, above = [], None
+    for lowest, code, label in scoring.BANDS:
+        ranges.append(BandRange(code, label, lowest, None if above is None else above - TWO_PLACES))
+        above = lowest
+    return ranges
+
+
 ROUND_ORDER = ("department_name", "employee__first_name", "employee__last_name", "employee__pk")
 
 
@@ -47,6 +65,7 @@ class PersonResults:
     results: dict  # code → scoring.CompetencyResult
     score: Decimal | None = None
     weighted: Decimal | None = None
+    weighted_work: Decimal | None = None  # the work results' weighted part
     total: Decimal | None = None
     band: tuple | None = None  # (code, Thai label)
     rows: list = field(default_factory=list)  # [(block, result)] once put `beside` a sheet
@@ -126,6 +145,7 @@ def score(assessment, shape, values):
         weight = assessment.cycle.competency_weight
         person.score = scoring.competency_score(row.points for row in results.values())
         person.weighted = scoring.weighted_competency_score(person.score, weight)
+        person.weighted_work = scoring.weighted_work_results(assessment.work_results, weight)
         person.total = scoring.weighted_total(person.score, assessment.work_results, weight)
         person.band = scoring.band(person.total)
     return person

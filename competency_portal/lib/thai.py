@@ -35,13 +35,19 @@ _digits_wanted = contextvars.ContextVar("thai_digits_wanted", default=True)
 
 
 @contextlib.contextmanager
-def plain_digits():
-    """Numbers in Arabic digits within the block (a command's output), whatever the language."""
-    token = _digits_wanted.set(False)
+def people_digits(wanted=True):
+    """Within the block, numbers in the interface's digits (Thai on Thai pages), or, with
+    wanted=False, in Arabic digits whatever the language."""
+    token = _digits_wanted.set(wanted)
     try:
         yield
     finally:
         _digits_wanted.reset(token)
+
+
+def plain_digits():
+    """Numbers in Arabic digits within the block: a command's output, read by scripts."""
+    return people_digits(False)
 
 
 def thai_digits(value, enabled=None):

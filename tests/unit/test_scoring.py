@@ -16,7 +16,9 @@ from assessments.scoring import (
     gap_points,
     level_passes,
     levels_above_a_gap,
+    weighted_competency_score,
     weighted_total,
+    weighted_work_results,
 )
 
 ALL = [True, True, True]
@@ -95,6 +97,37 @@ def test_weighted_total_and_band():
     assert band(Decimal("59.99")) == ("improve", "ต้องปรับปรุง")
     assert weighted_total(Decimal("50"), None) is None
     assert band(None) is None
+
+
+def test_the_total_is_the_sum_of_the_rounded_parts():
+    # 58.33 × 30 % = 17.499 → 17.50 and 70.05 × 70 % = 49.035 → 49.04 (half up): the form
+    # prints 17.50 and 49.04, so the total is 66.54, not the 66.53 of the unrounded sum
+    assert weighted_competency_score(Decimal("58.33"), 30) == Decimal("17.50")
+    assert weighted_work_results(Decimal("70.05"), 30) == Decimal("49.04")
+    assert weighted_total(Decimal("58.33"), Decimal("70.05"), 30) == Decimal("66.54")
+    assert weighted_work_results(None) is None
+
+
+def _half_up(value):
+    """An independent rounding: Fraction to two places, halves away from zero (values ≥ 0)."""
+    hundredths = value * 100
+    whole = hundredths.numerator // hundredths.denominator
+    if hundredths - whole >= Fraction(1, 2):
+        whole += 1
+    return Fraction(whole, 100)
+
+
+@given(
+    score=st.integers(0, 10000).map(lambda n: Decimal(n) / 100),
+    work=st.integers(0, 10000).map(lambda n: Decimal(n) / 100),
+    weight=st.integers(0, 100),
+)
+def test_printed_parts_always_add_up_to_the_total(score, work, weight):
+    competency_part = _half_up(Fraction(score) * weight / 100)
+    work_part = _half_up(Fraction(work) * (100 - weight) / 100)
+    assert Fraction(weighted_competency_score(score, weight)) == competency_part
+    assert Fraction(weighted_work_results(work, weight)) == work_part
+    assert Fraction(weighted_total(score, work, weight)) == competency_part + work_part
 
 
 def test_competency_result_uses_the_supervisor_and_waits_for_a_full_rating():
