@@ -430,8 +430,17 @@ class PrintJob(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class Only(models.TextChoices):
+        """Which forms: every one, or only those whose supervisor's rating is submitted, or
+        only the finalised ones (a form not finalised is printed marked "ร่าง")."""
+
+        ALL = "", _("Every form (those not finalised marked as drafts)")
+        SUBMITTED = "submitted", _("Only forms the supervisor has submitted")
+        FINALIZED = "finalized", _("Only finalised forms")
+
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="print_jobs")
     department = models.CharField(_("division"), max_length=200, blank=True)
+    only = models.CharField(_("forms"), max_length=10, choices=Only.choices, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

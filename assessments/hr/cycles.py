@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import forms, services
-from assessments.models import STAGES, Cycle
+from assessments.models import STAGES, Cycle, PrintJob
 from assessments.selectors import rating as selectors
 from assessments.views.common import flash_errors
 from competency_portal.lib.thai import thai_digits, thai_numbers
@@ -54,6 +54,7 @@ def cycle_detail(request, pk):
             "close_form": forms.CloseCycleForm(),
             "departments": sorted({a.department_name for a in rows}),
             "print_jobs": cycle.print_jobs.order_by("-requested_at")[:5],
+            "print_only_choices": PrintJob.Only.choices,
         },
     )
 

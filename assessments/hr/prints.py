@@ -20,7 +20,10 @@ def print_job_create(request, pk):
     cycle = get_object_or_404(Cycle, pk=pk)
     try:
         job = printing.request_batch_print(
-            cycle=cycle, by=request.user, department=request.POST.get("department", "")
+            cycle=cycle,
+            by=request.user,
+            department=request.POST.get("department", ""),
+            only=request.POST.get("only", ""),
         )
     except ValidationError as error:
         flash_errors(request, error)

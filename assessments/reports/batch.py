@@ -12,7 +12,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Track
 from assessments.reports import context, render
 from assessments.reports import workers as workers_module
 
@@ -26,7 +26,9 @@ class BatchResult:
     failed: list = field(default_factory=list)  # (name, reason)
 
 
-def assessments_to_print(cycle, department=None, employee_code=None):
+def assessments_to_print(cycle, department=None, employee_code=None, only=""):
+    """The assessments of a batch, in print order; `only` a PrintJob.Only value: every one
+    (""), "submitted" (the supervisor's rating is submitted) or "finalized"."""
     rows = Assessment.objects.filter(cycle=cycle).select_related(
         "cycle__framework",
         "employee__department",
@@ -38,6 +40,10 @@ def assessments_to_print(cycle, department=None, employee_code=None):
         rows = rows.filter(department_name=department)
     if employee_code:
         rows = rows.filter(employee__employee_code=employee_code)
+    if only == "submitted":
+        rows = rows.filter(supervisor_state=Track.SUBMITTED)
+    elif only == "finalized":
+        rows = rows.filter(finalized_at__isnull=False)
     return list(rows.order_by("department_name", "employee__first_name", "employee__last_name"))
 
 

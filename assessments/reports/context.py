@@ -99,7 +99,8 @@ def person_form_html(assessment):
 def annual_form_html(assessments):
     """Both rounds of a fiscal year for one person (or the one that exists), side by side."""
     forms = [person_form(a) for a in sorted(assessments, key=lambda a: a.cycle.round)]
-    return _render("reports/annual_form.html", {"forms": forms, "first": forms[0]})
+    draft = any(not form.assessment.is_finalized for form in forms)
+    return _render("reports/annual_form.html", {"forms": forms, "first": forms[0], "draft": draft})
 
 
 def blank_form_html(assessment, role=Role.SELF):

@@ -19,17 +19,22 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def request_batch_print(*, cycle, by, department=""):
-    """Queue the printing of a round (or one division); the task starts once this commits."""
+def request_batch_print(*, cycle, by, department="", only=""):
+    """Queue the printing of a round (or one division; `only` a PrintJob.Only value); the task
+    starts once this commits."""
     from assessments.tasks import print_job_task
 
     department = (department or "").strip()
-    total = len(assessments_to_print(cycle, department or None))
+    if only not in PrintJob.Only.values:
+        raise ValidationError(_("Choose which forms to print from the list."))
+    total = len(assessments_to_print(cycle, department or None, only=only))
     if not total:
         raise ValidationError(
             _("Nobody to print in round %(code)s with these options.") % {"code": cycle.code}
         )
-    job = PrintJob.objects.create(cycle=cycle, department=department, requested_by=by, total=total)
+    job = PrintJob.objects.create(
+        cycle=cycle, department=department, only=only, requested_by=by, total=total
+    )
     audit.record(
         action=AuditEntry.Action.BATCH_PRINT,
         by=by,
@@ -39,7 +44,13 @@ def request_batch_print(*, cycle, by, department=""):
             code=cycle.code,
             total=total,
         ),
-        detail={"cycle": cycle.code, "department": department, "forms": total, "job": job.pk},
+        detail={
+            "cycle": cycle.code,
+            "department": department,
+            "only": only,
+            "forms": total,
+            "job": job.pk,
+        },
     )
     transaction.on_commit(lambda: print_job_task.enqueue(job.pk))
     return job
@@ -94,7 +105,7 @@ def run_print_job(job_id):
     if job.status == PrintJob.Status.DONE:
         return job  # a worker thought dead finished it after all
     PrintJob.objects.filter(pk=job.pk).update(status=PrintJob.Status.RUNNING, done=0)
-    assessments = assessments_to_print(job.cycle, job.department or None)
+    assessments = assessments_to_print(job.cycle, job.department or None, only=job.only)
 
     def progress(done, total, _name):
         PrintJob.objects.filter(pk=job.pk).update(done=done, total=total)

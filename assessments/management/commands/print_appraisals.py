@@ -23,14 +23,23 @@ class Command(PortalCommand):
         parser.add_argument("--employee", type=clean_text, help=_("Employee code"))
         parser.add_argument("-o", "--output", required=True, help="FILE.pdf")
         parser.add_argument(
+            "--only",
+            choices=["submitted", "finalized"],
+            default="",
+            help=_(
+                "Only the forms whose supervisor's rating is submitted, or only the finalised "
+                "ones (by default every form; those not finalised are marked as drafts)"
+            ),
+        )
+        parser.add_argument(
             "--workers", type=int, default=None, help=_("Processes (default: every core)")
         )
 
-    def handle(self, *args, cycle, department, employee, output, workers, **options):
+    def handle(self, *args, cycle, department, employee, output, workers, only, **options):
         found = Cycle.objects.filter(code=cycle).first()
         if found is None:
             raise CommandError(_("There is no round %(code)s.") % {"code": cycle})
-        assessments = assessments_to_print(found, department, employee)
+        assessments = assessments_to_print(found, department, employee, only=only)
         if not assessments:
             raise CommandError(
                 _("Nobody to print in round %(code)s with these options.") % {"code": cycle}
