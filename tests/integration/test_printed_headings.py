@@ -1,0 +1,78 @@
+"""Pages of indicator rows carry their headings: every annex page after the first, and every
+page of the paper form after the first, starts with the competency and the level its rows
+belong to and the column headings; no page ends on a heading without its first row. Read
+back with pypdf in layout mode: lines in the order they stand on the page, top first (the
+page's top margin, where the headings repeat, is drawn after its body)."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from assessments.models import Role
+from assessments.reports import context, render
+from tests.factories import rate
+
+COMPETENCIES = ["การมุ่งมั่นสู่ความสำเร็จ", "ทักษะการสื่อสาร", "การพัฒนาตนเอง"]
+COMPETENCIES.append("ความเป็นพนักงานส่วนท้องถิ่น")
+
+
+def pages_text(pdf, tmp_path):
+    return [
+        [
+            line.strip()
+            for line in page.extract_text(extraction_mode="layout").splitlines()
+            if line.strip()
+        ]
+        for page in PdfReader(io.BytesIO(pdf)).pages
+    ]
+
+
+def starts_with_headings(lines, columns):
+    name, _, level = lines[0].partition(" · ")
+    assert name in COMPETENCIES, lines[:2]
+    assert level.startswith("ระดับ "), lines[:2]
+    assert any("พฤติกรรมบ่งชี้" in line for line in lines[1:4]), lines[:4]
+    assert any(columns in line for line in lines[1:6]), lines[:6]
+
+
+def body(lines):
+    """A page's lines without its footer (the person's name line and the page number)."""
+    return [line for line in lines if not line.startswith(("หน้า ", "นาย", "นาง"))]
+
+
+def ends_on_a_row(lines):
+    last = body(lines)[-1]
+    assert not last.startswith("ระดับ "), last  # a level heading
+    assert last not in COMPETENCIES and "พฤติกรรมบ่งชี้" not in last, last
+
+
+@pytest.fixture
+def rated(round_open):
+    cast = round_open
+    a = cast.somchai_assessment
+    rate(a, Role.SELF, cast.somchai.user, 2)
+    rate(a, Role.SUPERVISOR, cast.head.user, 3, work_results=Decimal("80"))
+    return context.assessment_for_print(a.pk)
+
+
+def test_every_annex_page_starts_with_its_headings(rated, tmp_path):
+    pages = pages_text(render.html_to_pdf(context.person_form_html(rated)), tmp_path)
+    first_annex = next(i for i, lines in enumerate(pages) if lines[0].startswith("ภาคผนวก"))
+    later = pages[first_annex + 1 :]
+    assert later, "the annex fits on one page: nothing to check"
+    for lines in later:
+        starts_with_headings(lines, "ผู้บังคับบัญชา")
+    for lines in pages[first_annex:]:
+        ends_on_a_row(lines)
+
+
+@pytest.mark.parametrize("role", [Role.SELF, Role.SUPERVISOR])
+def test_every_paper_form_page_starts_with_its_headings(rated, tmp_path, role):
+    pages = pages_text(render.html_to_pdf(context.blank_form_html(rated, role)), tmp_path)
+    assert len(pages) > 2
+    for lines in pages[1:]:
+        starts_with_headings(lines, "แสดงพฤติกรรม")
+    for lines in pages:
+        ends_on_a_row(lines)
