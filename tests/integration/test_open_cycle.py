@@ -28,6 +28,9 @@ def test_it_opens_a_round_with_one_assessment_per_active_employee(cast):
     people = set(cycle.assessments.values_list("employee__employee_code", flat=True))
     assert people == {"K0001", "K0201", "K0202", "K0301", "K0302"}
     assert "2569-1" in output
+    # Thai, with Buddhist Era dates; a command's numbers in Arabic digits for scripts
+    assert "(1 ตุลาคม 2568 – 31 มีนาคม 2569)" in output
+    assert "2025-10-01" not in output
     assert AssessmentEvent.objects.filter(action="opened").count() == 5
 
 

@@ -10,6 +10,7 @@ from assessments import services
 from assessments.models import Cycle
 from competency_portal.lib.commands import PortalCommand
 from competency_portal.lib.textguard import clean_text
+from competency_portal.lib.thai import be_date
 
 
 class Command(PortalCommand):
@@ -47,8 +48,8 @@ class Command(PortalCommand):
                 )
                 % {
                     "code": code,
-                    "start": cycle.start_date,
-                    "end": cycle.end_date,
+                    "start": be_date(cycle.start_date),
+                    "end": be_date(cycle.end_date),
                     "v": framework.version,
                     "count": count,
                 }
