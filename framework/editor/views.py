@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from competency_portal.lib.downloads import download
 from competency_portal.lib.thai import thai_digits
-from framework import diff, exchange, selectors, services, signals
+from framework import diff, exchange, selectors, services, signals, source_slips
 from framework.editor import forms as editor_forms
 from framework.models import Competency, ExpectedLevel, Framework, PositionClass
 
@@ -78,6 +78,7 @@ def version_detail(request, version):
         "scale": framework.scale_points.all(),
         "problems": services.publish_problems(framework) if framework.is_editable else [],
         "events": framework.events.select_related("actor"),
+        "slips": source_slips.slips_in(framework),
     }
     return render(request, "framework/editor/version.html", context)
 
