@@ -385,6 +385,46 @@ class CompetencyComment(models.Model):
         return f"{self.assessment} {self.competency.code} {self.role}"
 
 
+class DevelopmentMethod(models.Model):
+    """A way of developing a competency that a development plan may name (อบรม, สอนงาน, …):
+    HR's list, edited on its own page. A method in use by a plan is retired, never deleted."""
+
+    name_th = models.CharField(_("method"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["order", "name_th"]
+        verbose_name = _("development method")
+
+    def __str__(self):
+        return self.name_th
+
+
+class DevelopmentPlanItem(models.Model):
+    """The supervisor's plan for one competency below the expected level: how the person will
+    develop (a method of HR's list) and when (a period, as the office writes it)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="plan_items")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    method = models.ForeignKey(DevelopmentMethod, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("period"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "competency"], name="one_plan_item_per_competency"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment_id} {self.competency_id} {self.method_id}"
+
+
 class AssessmentEvent(ActorNameMixin, models.Model):
     """The audit trail: every save, submission, acknowledgement, review, reopening."""
 

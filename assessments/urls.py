@@ -20,5 +20,6 @@ urlpatterns = [
     path("<int:pk>/acknowledge/", workflow.acknowledge, name="acknowledge"),
     path("<int:pk>/refusal/", workflow.record_refusal, name="refusal"),
     path("<int:pk>/review/", workflow.review, name="review"),
+    path("<int:pk>/plan/", workflow.save_plan, name="plan"),
     path("team/", home.team, name="team"),
 ]

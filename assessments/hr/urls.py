@@ -12,6 +12,7 @@ from assessments.hr import (
     cycles,
     dashboard,
     exports,
+    methods,
     people,
     preview,
     prints,
@@ -26,6 +27,7 @@ assessment_patterns = [
     path("<int:pk>/rater/", workflow.change_rater, name="change_rater"),
     path("preview/<int:version>/", preview.framework_preview, name="preview"),
     path("hr/dashboard/", dashboard.round_dashboard, name="dashboard"),
+    path("hr/development-methods/", methods.development_methods, name="development_methods"),
     path(
         "hr/cycles/<int:pk>/reminders/retry/",
         dashboard.reminders_retry,

@@ -14,12 +14,18 @@ from competency_portal.lib.thai import people_digits
 
 @dataclass
 class PlanItem:
-    """One line of the development plan: a competency below expectation and what to show next."""
+    """One line of the development plan: a competency below expectation, what to show next,
+    and the supervisor's choice of how and when (a DevelopmentPlanItem, or None yet)."""
 
     block: object
     target_level: object
     indicators: list
     suggestions: str
+    choice: object = None
+
+    @property
+    def competency(self):
+        return self.block.competency
 
 
 @dataclass
@@ -30,10 +36,13 @@ class PersonForm:
     plan: list
     reviewer_above: object
     bands: list
+    other_suggestions: list  # [(block, comment)]: competencies outside the plan with a comment
 
 
-def development_plan(sheet, results):
-    """For each competency below expectation: the next level's indicators not yet shown."""
+def development_plan(sheet, results, choices=None):
+    """For each competency below expectation: the next level's indicators not yet shown, and
+    the supervisor's choice of method and period from `choices` ({competency id: item})."""
+    choices = choices or {}
     demonstrated = sheet.demonstrated_values
     plan = []
     for block, row in results.rows:
@@ -50,9 +59,26 @@ def development_plan(sheet, results):
                 level_rows.level,
                 missing or [r.indicator for r in level_rows.rows],
                 block.comment,
+                choices.get(block.competency.pk),
             )
         )
     return plan
+
+
+def plan_choices(assessment):
+    """{competency id: DevelopmentPlanItem} of an assessment (one query)."""
+    items = assessment.plan_items.select_related("method")
+    return {item.competency_id: item for item in items}
+
+
+def other_suggestions(sheet, plan):
+    """The supervisor's suggestions on competencies outside the plan (at or above the level)."""
+    planned = {item.competency.pk for item in plan}
+    return [
+        (block, block.comment)
+        for block in sheet.blocks
+        if block.comment and block.competency.pk not in planned
+    ]
 
 
 def person_form(assessment):
@@ -60,13 +86,15 @@ def person_form(assessment):
     sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
     results = assessment_results(assessment).beside(sheet.blocks)
     reviewer = assessment.reviewer
+    plan = development_plan(sheet, results, plan_choices(assessment))
     return PersonForm(
         assessment=assessment,
         sheet=sheet,
         results=results,
-        plan=development_plan(sheet, results),
+        plan=plan,
         reviewer_above=reviewer.supervisor if reviewer else None,
         bands=band_ranges(),
+        other_suggestions=other_suggestions(sheet, plan),
     )
 
 

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import forms, permissions, services
-from assessments.models import Role
-from assessments.reports.context import development_plan
+from assessments.models import DevelopmentMethod, Role
+from assessments.reports.context import development_plan, plan_choices
 from assessments.selectors import rating as selectors
 from assessments.selectors.results import assessment_results
+from assessments.services import plans
 from assessments.views.common import assessment_for, flash_errors
 
 
@@ -21,11 +22,14 @@ def results(request, pk):
     sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
     results = assessment_results(assessment).beside(sheet.blocks)
     user = request.user
+    may_plan = _rater_or_hr(user, assessment) and not assessment.is_finalized
     context = {
         "assessment": assessment,
         "sheet": sheet,
         "results": results,
-        "plan": development_plan(sheet, results),
+        "plan": development_plan(sheet, results, plan_choices(assessment)),
+        "may_plan": may_plan,
+        "methods": DevelopmentMethod.objects.filter(active=True) if may_plan else [],
         "events": assessment.events.select_related("actor").order_by("at", "pk"),
         "can_acknowledge": permissions.can_rate_self(user, assessment),
         "can_record_refusal": permissions.can_rate_as_supervisor(user, assessment),
@@ -100,3 +104,38 @@ def review(request, pk):
 def _reviewer_or_hr(user, assessment):
     """The next-level supervisor, or HR keying in an opinion given on the paper form."""
     return permissions.can_review(user, assessment) or permissions.can_manage(user)
+
+
+def _rater_or_hr(user, assessment):
+    """The supervisor who rates, or HR keying in a plan written on paper."""
+    return permissions.can_rate_as_supervisor(user, assessment) or permissions.can_manage(user)
+
+
+@login_required
+@require_POST
+def save_plan(request, pk):
+    """The development plan's methods and periods, chosen on the results page."""
+    assessment = assessment_for(request.user, pk, _rater_or_hr)
+    sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
+    plan = development_plan(sheet, assessment_results(assessment).beside(sheet.blocks))
+    competencies = {item.competency.pk: item.competency for item in plan}
+    try:
+        plans.save_development_plan(
+            assessment=assessment,
+            by=request.user,
+            choices=_plan_choices(request.POST, competencies),
+            competencies=competencies,
+        )
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, _("The development plan was saved."))
+    return redirect(f"{assessment.get_absolute_url()}#plan-title")
+
+
+def _plan_choices(data, competencies):
+    """{competency id: (method id, period)} of the plan's form, and of any other competency id
+    the form sent (refused by the service)."""
+    sent = {key.removeprefix("method-") for key in data if key.startswith("method-")}
+    ids = set(competencies) | {int(key) if key.isdigit() else -1 for key in sent}
+    return {pk: (data.get(f"method-{pk}", ""), data.get(f"period-{pk}", "")) for pk in sorted(ids)}

@@ -270,7 +270,13 @@ def test_a_batch_print_request_is_recorded(round_open):
     job = request_batch_print(cycle=cast.cycle, by=cast.hr)
     entry = only_entry(Action.BATCH_PRINT)
     assert entry.actor == cast.hr
-    assert entry.detail == {"cycle": "2569-1", "department": "", "forms": job.total, "job": job.pk}
+    assert entry.detail == {
+        "cycle": "2569-1",
+        "department": "",
+        "only": "",
+        "forms": job.total,
+        "job": job.pk,
+    }
 
 
 def test_results_exports_are_recorded_from_the_page_and_the_command(round_open, hr_client):

@@ -42,6 +42,8 @@ POST_MATRIX = {
     "assessments:acknowledge": [LOGIN, 302, 404, 403, 404, 403, 403],
     "assessments:refusal": [LOGIN, 403, 404, 302, 404, 403, 403],
     "assessments:review": [LOGIN, 403, 404, 403, 404, 302, 302],
+    # the development plan's choices: the rater, or HR from paper
+    "assessments:plan": [LOGIN, 403, 404, 302, 404, 403, 302],
     # the rating pages' background saves (JSON): as the pages themselves
     "assessments:self_autosave": [LOGIN, 200, 404, 403, 404, 403, 403],
     "assessments:rate_autosave": [LOGIN, 403, 404, 200, 404, 403, 403],
