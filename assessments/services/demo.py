@@ -132,9 +132,11 @@ def _ratings(assessment, rng, reach, share=1.0):
     return values
 
 
-def _rate(assessment, role, user, rng, submit, share=1.0):
+def _rate(assessment, role, user, rng, submit, share=1.0, below=False):
+    """Rate around the expected level; `below`: one level under the highest expected, so that
+    the results show a development plan to draw up."""
     expected = max(assessment.expected_levels.values() or [1])
-    reach = max(1, expected + rng.choice([-1, 0, 0, 1]))
+    reach = expected - 1 if below else max(1, expected + rng.choice([-1, 0, 0, 1]))
     values = _ratings(assessment, rng, reach, share)
     comments = {}
     if role == Role.SUPERVISOR:
@@ -158,7 +160,8 @@ def _play(assessment, stage, hr_user, rng):
     _rate(assessment, Role.SELF, employee, rng, submit=True)
     if stage == "self_submitted":
         return
-    _rate(assessment, Role.SUPERVISOR, supervisor, rng, submit=stage != "supervisor_draft")
+    submit = stage != "supervisor_draft"
+    _rate(assessment, Role.SUPERVISOR, supervisor, rng, submit=submit, below=stage == "rated")
     if stage in ("supervisor_draft", "rated"):
         return
     if stage == "refused":
