@@ -146,3 +146,31 @@ class RaterForm(GuardedForm):
         super().__init__(*args, **kwargs)
         people = Employee.objects.filter(active=True).order_by("first_name", "last_name")
         self.fields["supervisor"].queryset = people.exclude(pk=exclude) if exclude else people
+
+
+class OutsidePeopleForm(GuardedForm):
+    """Who signs this person's form without a login: a rater (when the person has no
+    supervisor in the portal) and a next-level supervisor (when the rater has none)."""
+
+    rater_name = forms.CharField(label=_("Rater without a login"), max_length=200, required=False)
+    rater_position = forms.CharField(label=_("Rater's position"), max_length=200, required=False)
+    reviewer_name = forms.CharField(
+        label=_("Next-level supervisor without a login"), max_length=200, required=False
+    )
+    reviewer_position = forms.CharField(
+        label=_("Next-level supervisor's position"), max_length=200, required=False
+    )
+
+
+class RoundOutsideForm(GuardedForm):
+    name = forms.CharField(
+        label=_("Person above the organisation"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "For example the chief executive (นายก อบต.): not an employee, no login. They rate "
+            "whoever has no supervisor in the portal and give the next-level opinion where the "
+            "rater has none; HR keys in what they write on paper."
+        ),
+    )
+    position = forms.CharField(label=_("Their position"), max_length=200, required=False)

@@ -6,6 +6,7 @@ with its two rating tracks (self and supervisor), the Ratings and comments, and 
 """
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -93,6 +94,19 @@ class Employee(models.Model):
         return f"{self.title}{self.first_name} {self.last_name}".strip()
 
 
+@dataclass(frozen=True)
+class OutsidePerson:
+    """Someone who signs a form without being an employee in the portal (the นายก อบต.): with
+    the names an Employee gives the templates, so a form prints either the same way."""
+
+    full_name: str
+    position_title: str
+
+    @classmethod
+    def of(cls, name, position):
+        return cls(name, position) if name else None
+
+
 class Cycle(models.Model):
     """An appraisal round (รอบการประเมิน): two per fiscal year."""
 
@@ -141,6 +155,12 @@ class Cycle(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Whoever stands above the portal's top (the นายก อบต. above the ปลัด): not an employee, no
+    # login. They rate whoever has no supervisor in the portal, give the next-level opinion
+    # where the rater has none, and sign the block one level higher still; HR keys in what
+    # they write on paper. An assessment may name someone else (Assessment.outside_*).
+    outside_name = models.CharField(_("person above the organisation"), max_length=200, blank=True)
+    outside_position = models.CharField(_("their position"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-fiscal_year", "-round"]
@@ -271,6 +291,17 @@ class Assessment(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     finalized_at = models.DateTimeField(null=True, blank=True)
+    # Named by HR for this person, in place of the round's person above the organisation:
+    # a rater (when the person has no supervisor in the portal) or a next-level supervisor
+    # (when the rater has none), who have no login.
+    outside_rater_name = models.CharField(_("rater without a login"), max_length=200, blank=True)
+    outside_rater_position = models.CharField(_("rater's position"), max_length=200, blank=True)
+    outside_reviewer_name = models.CharField(
+        _("next-level supervisor without a login"), max_length=200, blank=True
+    )
+    outside_reviewer_position = models.CharField(
+        _("next-level supervisor's position"), max_length=200, blank=True
+    )
     # Optimistic locks: `version` for the workflow steps (acknowledge, review, rater, final),
     # one per rating track so that an employee's draft never conflicts with the supervisor's.
     version = models.PositiveIntegerField(default=1)
@@ -313,6 +344,38 @@ class Assessment(models.Model):
 
     def track_version(self, role):
         return self.self_version if role == Role.SELF else self.supervisor_version
+
+    @property
+    def outside_rater(self):
+        """The rater without a login (an OutsidePerson), when the person has no supervisor in
+        the portal: the one HR named for them, else the round's person above the organisation."""
+        if self.supervisor_id is not None:
+            return None
+        return OutsidePerson.of(self.outside_rater_name, self.outside_rater_position) or (
+            OutsidePerson.of(self.cycle.outside_name, self.cycle.outside_position)
+        )
+
+    @property
+    def outside_reviewer(self):
+        """The next-level supervisor without a login, when the portal has none for this person:
+        the one HR named; else, when the rater is in the portal (with no supervisor of their
+        own), the round's person above the organisation."""
+        if self.reviewer_id is not None:
+            return None
+        named = OutsidePerson.of(self.outside_reviewer_name, self.outside_reviewer_position)
+        if named or self.supervisor_id is None:
+            return named
+        return OutsidePerson.of(self.cycle.outside_name, self.cycle.outside_position)
+
+    @property
+    def rater_name(self):
+        rater = self.supervisor or self.outside_rater
+        return rater.full_name if rater else ""
+
+    @property
+    def has_reviewer(self):
+        """A next-level opinion is due: from the portal's reviewer or one without a login."""
+        return self.reviewer_id is not None or self.outside_reviewer is not None
 
     @property
     def stage(self):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from assessments import forms, services
 from assessments.models import STAGES, Cycle, PrintJob
 from assessments.selectors import rating as selectors
+from assessments.services import outside
 from assessments.views.common import flash_errors
 from competency_portal.lib.thai import thai_digits, thai_numbers
 
@@ -55,6 +56,9 @@ def cycle_detail(request, pk):
             "departments": sorted({a.department_name for a in rows}),
             "print_jobs": cycle.print_jobs.order_by("-requested_at")[:5],
             "print_only_choices": PrintJob.Only.choices,
+            "outside_form": forms.RoundOutsideForm(
+                initial={"name": cycle.outside_name, "position": cycle.outside_position}
+            ),
         },
     )
 
@@ -100,3 +104,19 @@ def cycle_add_people(request, pk):
 def cycle_reopen(request, pk):
     success = _round_is(_("Round %(code)s is open."))
     return _cycle_step(request, pk, services.reopen_cycle, success)
+
+
+@require_POST
+def cycle_outside(request, pk):
+    """The round's person above the organisation (the นายก อบต.)."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    form = forms.RoundOutsideForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        outside.name_round_outside(cycle=cycle, **form.cleaned_data)
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(cycle)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import forms, permissions, services
+from assessments.services import outside
 from assessments.views.workflow import workflow_step
 
 # The gate has let only HR in; HR may see every assessment.
@@ -26,3 +27,10 @@ def change_rater(request, pk):
 def reopen(request, pk):
     success = _("The step was reopened.")
     return workflow_step(request, pk, ANY_HR, services.reopen, success, forms.ReopenForm)
+
+
+@require_POST
+def outside_people(request, pk):
+    success = _("Saved.")
+    service = outside.name_outside_people
+    return workflow_step(request, pk, ANY_HR, service, success, forms.OutsidePeopleForm)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from assessments.models import Assessment, Role
+from assessments.models import Assessment, OutsidePerson, Role
 from assessments.selectors import rating as selectors
 from assessments.selectors.results import assessment_results, band_ranges
 from competency_portal.lib.thai import people_digits
@@ -65,6 +65,17 @@ def development_plan(sheet, results, choices=None):
     return plan
 
 
+def person_above(assessment):
+    """Who signs one level above the next-level supervisor: the reviewer's own supervisor, or
+    the round's person above the organisation when the reviewer has none; nobody when the
+    next-level supervisor is already outside the portal (or there is none)."""
+    reviewer = assessment.reviewer
+    if reviewer is None:
+        return None
+    cycle = assessment.cycle
+    return reviewer.supervisor or OutsidePerson.of(cycle.outside_name, cycle.outside_position)
+
+
 def plan_choices(assessment):
     """{competency id: DevelopmentPlanItem} of an assessment (one query)."""
     items = assessment.plan_items.select_related("method")
@@ -85,14 +96,13 @@ def person_form(assessment):
     """Everything one person's form for one round shows."""
     sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
     results = assessment_results(assessment).beside(sheet.blocks)
-    reviewer = assessment.reviewer
     plan = development_plan(sheet, results, plan_choices(assessment))
     return PersonForm(
         assessment=assessment,
         sheet=sheet,
         results=results,
         plan=plan,
-        reviewer_above=reviewer.supervisor if reviewer else None,
+        reviewer_above=person_above(assessment),
         bands=band_ranges(),
         other_suggestions=other_suggestions(sheet, plan),
     )

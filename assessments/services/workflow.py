@@ -185,7 +185,7 @@ def finalize_blockers(assessment):
         blockers.append(_("The supervisor has not submitted the rating yet."))
     if not assessment.acknowledgement_recorded:
         blockers.append(_("The employee's acknowledgement is not recorded yet."))
-    if assessment.reviewer_id and not assessment.is_reviewed:
+    if assessment.has_reviewer and not assessment.is_reviewed:
         blockers.append(_("The next-level supervisor has not given an opinion yet."))
     return blockers
 
@@ -286,7 +286,9 @@ def allowed_steps(assessment, user):
     if _may_answer(assessment):
         if permissions.can_rate_self(user, assessment):
             steps.add(ACKNOWLEDGE)
-        if permissions.can_rate_as_supervisor(user, assessment):
+        if permissions.can_rate_as_supervisor(user, assessment) or (
+            hr and assessment.outside_rater
+        ):
             steps.add(RECORD_REFUSAL)
     if _may_review(assessment) and (hr or permissions.can_review(user, assessment)):
         steps.add(REVIEW)
@@ -306,7 +308,7 @@ def _may_answer(assessment):
 
 def _may_review(assessment):
     return (
-        assessment.reviewer_id is not None
+        assessment.has_reviewer
         and assessment.acknowledgement_recorded
         and not assessment.is_reviewed
         and not assessment.is_finalized

@@ -40,6 +40,14 @@ def results(request, pk):
         "refusal_form": forms.RefusalForm(),
         "review_form": forms.ReviewForm(),
         "reopen_form": forms.ReopenForm(),
+        "outside_form": forms.OutsidePeopleForm(
+            initial={
+                "rater_name": assessment.outside_rater_name,
+                "rater_position": assessment.outside_rater_position,
+                "reviewer_name": assessment.outside_reviewer_name,
+                "reviewer_position": assessment.outside_reviewer_position,
+            }
+        ),
         "rater_form": forms.RaterForm(
             initial={"supervisor": assessment.supervisor_id}, exclude=assessment.employee_id
         ),
@@ -89,7 +97,7 @@ def acknowledge(request, pk):
 @login_required
 @require_POST
 def record_refusal(request, pk):
-    allowed = permissions.can_rate_as_supervisor
+    allowed = _rater_or_hr_for_an_outside_rater
     success = _("The refusal was recorded.")
     return workflow_step(request, pk, allowed, services.record_refusal, success, forms.RefusalForm)
 
@@ -139,3 +147,10 @@ def _plan_choices(data, competencies):
     sent = {key.removeprefix("method-") for key in data if key.startswith("method-")}
     ids = set(competencies) | {int(key) if key.isdigit() else -1 for key in sent}
     return {pk: (data.get(f"method-{pk}", ""), data.get(f"period-{pk}", "")) for pk in sorted(ids)}
+
+
+def _rater_or_hr_for_an_outside_rater(user, assessment):
+    """The rater; or HR, keying in what a rater without a login recorded on paper."""
+    if permissions.can_rate_as_supervisor(user, assessment):
+        return True
+    return permissions.can_manage(user) and assessment.outside_rater is not None

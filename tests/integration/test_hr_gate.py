@@ -44,6 +44,8 @@ HR_PAGES = {
     "assessments:reminders_retry",
     "assessments:audit",
     "assessments:development_methods",
+    "assessments:outside_people",
+    "assessments:cycle_outside",
     "assessments:audit_csv",
     "people:list",
     "people:create",
