@@ -167,10 +167,12 @@ class RoundOutsideForm(GuardedForm):
         label=_("Person above the organisation"),
         max_length=200,
         required=False,
-        help_text=_(
-            "For example the chief executive (นายก อบต.): not an employee, no login. They rate "
-            "whoever has no supervisor in the portal and give the next-level opinion where the "
-            "rater has none; HR keys in what they write on paper."
-        ),
     )
     position = forms.CharField(label=_("Their position"), max_length=200, required=False)
+
+    # shown above the two fields on the round's page
+    explanation = _(
+        "For example the chief executive (นายก อบต.): not an employee, no login. They rate "
+        "whoever has no supervisor in the portal and give the next-level opinion where the "
+        "rater has none; HR keys in what they write on paper."
+    )

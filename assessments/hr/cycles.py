@@ -57,7 +57,8 @@ def cycle_detail(request, pk):
             "print_jobs": cycle.print_jobs.order_by("-requested_at")[:5],
             "print_only_choices": PrintJob.Only.choices,
             "outside_form": forms.RoundOutsideForm(
-                initial={"name": cycle.outside_name, "position": cycle.outside_position}
+                prefix="outside",
+                initial={"name": cycle.outside_name, "position": cycle.outside_position},
             ),
         },
     )
@@ -110,7 +111,7 @@ def cycle_reopen(request, pk):
 def cycle_outside(request, pk):
     """The round's person above the organisation (the นายก อบต.)."""
     cycle = get_object_or_404(Cycle, pk=pk)
-    form = forms.RoundOutsideForm(request.POST)
+    form = forms.RoundOutsideForm(request.POST, prefix="outside")
     try:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])

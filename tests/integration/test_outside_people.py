@@ -38,7 +38,7 @@ def test_hr_names_the_person_above_the_organisation_on_the_round_page(client, ro
     cast = round_open
     client.force_login(cast.hr)
     url = reverse("assessments:cycle_outside", args=[cast.cycle.pk])
-    client.post(url, {"name": NAYOK[0], "position": NAYOK[1]})
+    client.post(url, {"outside-name": NAYOK[0], "outside-position": NAYOK[1]})
     cast.cycle.refresh_from_db()
     assert (cast.cycle.outside_name, cast.cycle.outside_position) == NAYOK
     page = client.get(reverse("assessments:cycle_detail", args=[cast.cycle.pk])).content.decode()
@@ -49,7 +49,7 @@ def test_staff_may_not_name_anyone(client, round_open):
     cast = round_open
     client.force_login(cast.head.user)
     url = reverse("assessments:cycle_outside", args=[cast.cycle.pk])
-    assert client.post(url, {"name": "x"}).status_code == 403
+    assert client.post(url, {"outside-name": "x"}).status_code == 403
     url = reverse("assessments:outside_people", args=[cast.somchai_assessment.pk])
     assert client.post(url, {"reviewer_name": "x"}).status_code == 403
     cast.cycle.refresh_from_db()
