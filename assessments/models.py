@@ -118,6 +118,12 @@ class Cycle(models.Model):
     class Method(models.TextChoices):
         BAR = "bar", _("Points from the gap to the expected level")
 
+    class TotalRounding(models.TextChoices):
+        """How the total is rounded: a round keeps the rule it was scored with."""
+
+        PARTS = "parts", _("Each weighted part rounded, then added")
+        TOTAL = "total", _("The exact sum, rounded once (rounds scored before December 2026)")
+
     code = models.CharField(
         _("code"),
         max_length=20,
@@ -149,6 +155,12 @@ class Cycle(models.Model):
     )
     method = models.CharField(
         _("scoring method"), max_length=10, choices=Method.choices, default=Method.BAR
+    )
+    total_rounding = models.CharField(
+        _("rounding of the total"),
+        max_length=10,
+        choices=TotalRounding.choices,
+        default=TotalRounding.PARTS,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -471,6 +483,8 @@ class DevelopmentPlanItem(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="plan_items")
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
     method = models.ForeignKey(DevelopmentMethod, on_delete=models.PROTECT, related_name="+")
+    # the method's name when chosen: a later rename of HR's list does not rewrite a plan
+    method_name = models.CharField(_("method"), max_length=100, blank=True)
     period = models.CharField(_("period"), max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -501,6 +515,7 @@ class AssessmentEvent(ActorNameMixin, models.Model):
         FINALIZED = "finalized", _("Finalised by HR")
         REOPENED = "reopened", _("Reopened by HR")
         RATER_CHANGED = "rater", _("Rater changed by HR")
+        PLANNED = "planned", _("Development plan saved")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -122,11 +122,19 @@ def weighted_work_results(work_results, weight=Decimal("30")):
     return part.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def weighted_total(score, work_results, weight=Decimal("30")):
-    """The sum of the two rounded weighted parts (rule 5); None without work results."""
+def weighted_total(score, work_results, weight=Decimal("30"), rounded_parts=True):
+    """The sum of the two rounded weighted parts (rule 5); None without work results.
+    `rounded_parts=False` is the rule of the rounds scored before it: the exact sum, rounded
+    once (a round keeps the rule it was scored with: Cycle.total_rounding)."""
     if work_results is None:
         return None
-    return weighted_competency_score(score, weight) + weighted_work_results(work_results, weight)
+    if rounded_parts:
+        return weighted_competency_score(score, weight) + weighted_work_results(
+            work_results, weight
+        )
+    weight = Decimal(weight)
+    total = Decimal(score) * weight / 100 + Decimal(work_results) * (100 - weight) / 100
+    return total.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def band(total):

@@ -23,7 +23,7 @@ def development_methods(request):
 
 def _save(request):
     pk = request.POST.get("method", "")
-    method = get_object_or_404(DevelopmentMethod, pk=pk) if pk.isdigit() else None
+    method = get_object_or_404(DevelopmentMethod, pk=pk) if pk.isascii() and pk.isdigit() else None
     try:
         saved = plans.save_method(
             name=request.POST.get("name_th", ""),

@@ -444,7 +444,7 @@ class _Checker:
             "Indicator %(indicator)s of %(name)s, role %(role)s, already appears on line %(line)s."
         )
         code, level, number = self.indicator_keys[indicator_id]
-        indicator = thai_digits(f"{code} {level}.{number}")
+        indicator = f"{code} {thai_digits(level)}.{thai_digits(number)}"  # the code as typed
         name = assessment.employee.full_name
         params = thai_numbers({"indicator": indicator, "name": name, "role": role, "line": first})
         self.error(line, "indicator", message % params)

@@ -4,40 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0014_development_plan'),
+        ("assessments", "0014_development_plan"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='outside_rater_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='rater without a login'),
+            model_name="assessment",
+            name="outside_rater_name",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="rater without a login"
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='outside_rater_position',
+            model_name="assessment",
+            name="outside_rater_position",
             field=models.CharField(blank=True, max_length=200, verbose_name="rater's position"),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='outside_reviewer_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='next-level supervisor without a login'),
+            model_name="assessment",
+            name="outside_reviewer_name",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="next-level supervisor without a login"
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='outside_reviewer_position',
-            field=models.CharField(blank=True, max_length=200, verbose_name="next-level supervisor's position"),
+            model_name="assessment",
+            name="outside_reviewer_position",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="next-level supervisor's position"
+            ),
         ),
         migrations.AddField(
-            model_name='cycle',
-            name='outside_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='person above the organisation'),
+            model_name="cycle",
+            name="outside_name",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="person above the organisation"
+            ),
         ),
         migrations.AddField(
-            model_name='cycle',
-            name='outside_position',
-            field=models.CharField(blank=True, max_length=200, verbose_name='their position'),
+            model_name="cycle",
+            name="outside_position",
+            field=models.CharField(blank=True, max_length=200, verbose_name="their position"),
         ),
     ]

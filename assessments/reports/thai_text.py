@@ -44,7 +44,8 @@ GLYPH_TEXT = {SARA_AA: "\u0e32", SARA_AA_AFTER_NIKHAHIT: "\u0e33", **NIKHAHIT_TE
 @cache
 def font_bytes(file_name):
     """The TrueType bytes of Sarabun's `file_name` ("Sarabun-Bold.ttf") with SARA AM's glyph."""
-    font = TTFont(str(fontpkg_sarabun.ROOT / "files" / file_name))
+    # no new modification time: the same form gives the same PDF bytes in every process
+    font = TTFont(str(fontpkg_sarabun.ROOT / "files" / file_name), recalcTimestamp=False)
     _add_sara_aa_copy(font)
     _substitute_after_nikhahit(font)
     out = io.BytesIO()
@@ -148,17 +149,39 @@ def keep_thai_text(document, pdf):
 
 
 def _sarabun_file(font):
+    """The Sarabun file a PDF font comes from, by the name WeasyPrint gives it ("ABCDEF+Sarabun",
+    "…+Sarabun-Bold"); a style the forms do not declare (bold italic, synthesised by the font
+    machinery from one of them) is read with the regular file's glyph ids, which every Sarabun
+    file shares (tests/integration/test_pdf_text_layer.py checks it)."""
     if not hasattr(font, "get") or font.get("Subtype") != "/Type0":
         return None
     base_font = font.get("BaseFont", b"")
     base_font = base_font.decode() if isinstance(base_font, bytes) else str(base_font)
-    return BASE_FONT_FILES.get(base_font.rpartition("+")[2])
+    name = base_font.rpartition("+")[2]
+    if not name.startswith("Sarabun"):
+        return None
+    return BASE_FONT_FILES.get(name, BASE_FONT_FILES["Sarabun"])
 
 
 def _rewrite(stream, texts):
+    """Set the text of every glyph of `texts` in a ToUnicode stream: the entries WeasyPrint
+    wrote are changed in place, and those it did not write (a map built from the font's own
+    character map, with full fonts or form fields) are added before its end."""
     lines = stream.stream
+    missing = dict(texts)
     for index, line in enumerate(lines):
         match = _ENTRY.match(line) if isinstance(line, bytes) else None
         if match and int(match[1], 16) in texts:
-            text = texts[int(match[1], 16)].encode("utf-16-be").hex()
-            lines[index] = f"<{match[1].decode()}> <{text}>".encode()
+            glyph = int(match[1], 16)
+            lines[index] = _entry(glyph, texts[glyph])
+            missing.pop(glyph, None)
+    if missing and b"endcmap" in lines:
+        block = [f"{len(missing)} beginbfchar".encode()]
+        block += [_entry(glyph, text) for glyph, text in sorted(missing.items())]
+        block.append(b"endbfchar")
+        at = lines.index(b"endcmap")
+        lines[at:at] = block
+
+
+def _entry(glyph, text):
+    return f"<{glyph:04x}> <{text.encode('utf-16-be').hex()}>".encode()

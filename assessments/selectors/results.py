@@ -146,7 +146,10 @@ def score(assessment, shape, values):
         person.score = scoring.competency_score(row.points for row in results.values())
         person.weighted = scoring.weighted_competency_score(person.score, weight)
         person.weighted_work = scoring.weighted_work_results(assessment.work_results, weight)
-        person.total = scoring.weighted_total(person.score, assessment.work_results, weight)
+        rounded_parts = assessment.cycle.total_rounding == "parts"
+        person.total = scoring.weighted_total(
+            person.score, assessment.work_results, weight, rounded_parts
+        )
         person.band = scoring.band(person.total)
     return person
 

@@ -22,7 +22,7 @@ def results(request, pk):
     sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
     results = assessment_results(assessment).beside(sheet.blocks)
     user = request.user
-    may_plan = _rater_or_hr(user, assessment) and not assessment.is_finalized
+    may_plan = _rater_or_hr(user, assessment) and not plans.plan_locked_reason(assessment)
     context = {
         "assessment": assessment,
         "sheet": sheet,
@@ -145,7 +145,7 @@ def _plan_choices(data, competencies):
     """{competency id: (method id, period)} of the plan's form, and of any other competency id
     the form sent (refused by the service)."""
     sent = {key.removeprefix("method-") for key in data if key.startswith("method-")}
-    ids = set(competencies) | {int(key) if key.isdigit() else -1 for key in sent}
+    ids = set(competencies) | {int(key) if _plain_number(key) else -1 for key in sent}
     return {pk: (data.get(f"method-{pk}", ""), data.get(f"period-{pk}", "")) for pk in sorted(ids)}
 
 
@@ -154,3 +154,8 @@ def _rater_or_hr_for_an_outside_rater(user, assessment):
     if permissions.can_rate_as_supervisor(user, assessment):
         return True
     return permissions.can_manage(user) and assessment.outside_rater is not None
+
+
+def _plain_number(text):
+    """ASCII digits only: "²" and "๓" are digits to str.isdigit, not to int()'s callers here."""
+    return text.isascii() and text.isdigit()

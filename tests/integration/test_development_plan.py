@@ -150,3 +150,58 @@ def test_staff_may_not_edit_the_methods(client, round_open):
     assert client.get(url).status_code == 403
     assert client.post(url, {"name_th": "x"}).status_code == 403
     assert not DevelopmentMethod.objects.filter(name_th="x").exists()
+
+
+# ---------------------------------------------------------------- what the review found
+
+
+def test_a_method_retired_after_it_was_chosen_does_not_block_the_next_save(
+    client, round_open, rated
+):
+    ach, com = competency(rated, "ACH"), competency(rated, "COM")
+    chosen = method("หมุนเวียนงาน")
+    post_plan(client, round_open.head.user, rated, {f"method-{ach.pk}": chosen.pk})
+    chosen.active = False
+    chosen.save()
+    data = {f"method-{ach.pk}": chosen.pk, f"method-{com.pk}": method("อบรม").pk}
+    post_plan(client, round_open.head.user, rated, data)
+    assert set(DevelopmentPlanItem.objects.values_list("method__name_th", flat=True)) == {
+        "หมุนเวียนงาน",
+        "อบรม",
+    }
+
+
+def test_a_rename_in_the_list_does_not_rewrite_a_plan(client, round_open, rated):
+    ach = competency(rated, "ACH")
+    post_plan(client, round_open.head.user, rated, {f"method-{ach.pk}": method("อบรม").pk})
+    renamed = method("อบรม")
+    renamed.name_th = "อบรมหลักสูตรระยะสั้น"
+    renamed.save()
+    html = context.person_form_html(context.assessment_for_print(rated.pk))
+    assert ">อบรม<" in html
+    assert "อบรมหลักสูตรระยะสั้น" not in html
+
+
+def test_the_plan_is_fixed_once_the_person_has_signed_and_its_history_kept(
+    client, round_open, rated
+):
+    from assessments import services
+
+    ach = competency(rated, "ACH")
+    post_plan(client, round_open.head.user, rated, {f"method-{ach.pk}": method("อบรม").pk})
+    event = rated.events.get(action="planned")
+    assert event.detail == "การมุ่งมั่นสู่ความสำเร็จ: อบรม"
+    services.acknowledge(assessment=rated, by=round_open.somchai.user)
+    response = post_plan(client, round_open.head.user, rated, {f"method-{ach.pk}": ""})
+    page = client.get(response["Location"]).content.decode()
+    assert "ลงนามรับทราบผลและแผนพัฒนาแล้ว" in page
+    assert DevelopmentPlanItem.objects.count() == 1
+
+
+def test_digits_that_are_not_plain_numbers_are_refused_not_a_500(client, round_open, rated):
+    response = post_plan(client, round_open.head.user, rated, {"method-²": "1"})
+    assert response.status_code == 302
+    assert not DevelopmentPlanItem.objects.exists()
+    client.force_login(round_open.hr)
+    url = reverse("assessments:development_methods")
+    assert client.post(url, {"method": "²", "name_th": "ใหม่"}).status_code == 302

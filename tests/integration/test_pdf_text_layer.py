@@ -122,3 +122,27 @@ def rated_form_pdf(round_open):
 
     html_text = context.person_form_html(round_open.somchai_assessment)
     return PdfReader(io.BytesIO(render.html_to_pdf(html_text)))
+
+
+def test_bold_italic_text_keeps_sara_am_too():
+    # no bold italic face is declared: the font machinery makes one from a declared file
+    # (น้ำ first: left to WeasyPrint, the copy of SARA AA would read "้ำ" in คำ as well)
+    pdf = render.html_to_pdf("<p><b><i>น้ำ คำ การ</i></b></p>")
+    assert words_of(PdfReader(io.BytesIO(pdf)).pages[0].extract_text()) == ["น้ำ", "คำ", "การ"]
+
+
+def test_every_built_file_gives_the_glyphs_concerned_the_same_ids():
+    ids = {name: thai_text.glyph_ids(name) for name in render.FONT_FILES.values()}
+    assert len({tuple(sorted(found.items())) for found in ids.values()}) == 1
+
+
+def test_a_map_without_the_glyphs_concerned_gets_them():
+    # a ToUnicode map built from the font's character map (full fonts, form fields) has no
+    # entry for SARA AA's copy: the finisher adds one
+    class Stream:
+        stream = [b"1 beginbfchar", b"<01e8> <0e32>", b"endbfchar", b"endcmap"]
+
+    texts = {0x1E8: "\u0e32", 0x309: "\u0e33"}
+    thai_text._rewrite(Stream, texts)
+    assert b"<0309> <0e33>" in Stream.stream
+    assert Stream.stream.index(b"<0309> <0e33>") < Stream.stream.index(b"endcmap")

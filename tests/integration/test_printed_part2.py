@@ -89,3 +89,29 @@ def test_a_form_printed_by_a_command_counts_in_thai_digits(round_open, tmp_path)
     call_command("print_appraisals", "--cycle", "2569-1", "--output", str(out), stdout=StringIO())
     text = PdfReader(out).pages[0].extract_text()
     assert "คะแนนรวม: (๑) + (๒) ๘๙.๕๐" in text
+
+
+def test_a_round_scored_before_keeps_its_total(round_open):
+    # migration 0017 gives every round that existed the earlier rule: its totals never move
+    cast = round_open
+    cast.cycle.total_rounding = "total"
+    cast.cycle.save()
+    rate(cast.somchai_assessment, Role.SUPERVISOR, cast.head.user, 1, work_results=Decimal("70.05"))
+    html = context.person_form_html(context.assessment_for_print(cast.somchai_assessment.pk))
+    text = part2_text(render.html_to_pdf(html))
+    score = printed(text, "คะแนนสมรรถนะ (ร้อยละ)")
+    exact = score * Decimal("0.3") + Decimal("70.05") * Decimal("0.7")
+    assert printed(text, "คะแนนรวม") == half_up(exact)
+    assert "ตามหลักเกณฑ์ที่ใช้กับรอบการประเมินนี้" in text.replace("\n", "")
+
+
+def test_the_migration_gives_every_existing_round_the_earlier_rule(round_open):
+    import importlib
+
+    from django.apps import apps
+
+    from assessments.models import Cycle
+
+    migration = importlib.import_module("assessments.migrations.0017_rounds_keep_their_rounding")
+    migration.rounds_so_far_keep_theirs(apps, None)
+    assert set(Cycle.objects.values_list("total_rounding", flat=True)) == {"total"}

@@ -211,3 +211,9 @@ def test_every_combination_of_two_point_levels_and_shares_agrees_with_the_rule()
             if passes(first):
                 expected = 2 if passes(second) else 1
             assert achieved_level(levels, share) == expected, (levels, share)
+
+
+def test_rounds_scored_before_keep_the_exact_sum_rounded_once():
+    # 17.499 + 49.035 = 66.534 → 66.53 under the earlier rule, 66.54 under rule 5
+    old = weighted_total(Decimal("58.33"), Decimal("70.05"), 30, rounded_parts=False)
+    assert old == Decimal("66.53")
