@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run serve test lint format setup messages bench sample-pdf loadtest clean-venv
+.PHONY: run serve test lint format setup messages bench bench-printing sample-pdf loadtest clean-venv
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer with venv is required" >&2; exit 1; }
@@ -64,7 +64,15 @@ sample-pdf: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py sample_pdf --output-dir var
 
 # Speed of the printed forms: seconds per form, pages per second, 200 forms in a batch.
+# The portal's figures against their budgets (issue 14), sizes side by side; SQLite, or the
+# PostgreSQL server DATABASE_URL names. bench-printing: the printed forms' own benchmark.
+SIZES ?= 1000
+REPEAT ?= 15
 bench: $(VENV)/.installed-dev
+	mkdir -p var
+	$(BIN)/python benchmarks/portal.py --sizes "$(SIZES)" --repeat $(REPEAT)
+
+bench-printing: $(VENV)/.installed-dev
 	mkdir -p var
 	$(BIN)/python benchmarks/printing.py
 

@@ -1,0 +1,271 @@
+"""The portal's speed at a given size: `make bench [SIZES="100 1000 5000"] [REPEAT=15]`.
+
+For each size it builds its own database (SQLite in var/, or, when DATABASE_URL names a
+PostgreSQL server, a database of its own there, dropped afterwards) with `seed_synthetic`, then
+measures server time in-process (Django's test client, no network), the median of REPEAT runs
+after one warm-up, with the query count of the last run. It prints one line per figure, the
+sizes side by side, the budget at 1,000 (and 5,000) people beside it and "over budget" where
+one misses; the floors, a login page and one page of plain Thai text in the printed forms'
+engine and font, are measured in the same run, so each figure also reads as a ratio to its
+floor. Not part of `make test`.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# name: (label, floor it is read against, budget ms at 1,000 people, budget at 5,000)
+FIGURES = {
+    "login": ("login page (floor of a request)", None, None, None),
+    "pdf_floor": ("one page of plain Thai text, PDF (floor)", None, None, None),
+    "seed": ("seed_synthetic", None, 30_000, 120_000),
+    "self_page": ("self-rating page", "login", 25, 25),
+    "self_save": ("saving the 66 ratings", "login", 40, 40),
+    "rate_page": ("supervisor rating page", "login", 25, 25),
+    "team": ('"my team" (40 people)', "login", 25, 25),
+    "dashboard": ("HR round dashboard", "login", 60, 100),
+    "hr_results": ("one person's results page, seen by HR", "login", 30, 30),
+    "csv": ("results export CSV", "login", 300, 1500),
+    "xlsx": ("results export XLSX", "login", 1500, 7500),
+    "analytics": ("analytics page", "login", 200, 1000),
+    "framework": ("framework page", "login", None, None),
+    "pdf_form": ("a person's PDF form: queries, context, render", "pdf_floor", 400, 400),
+    "pdf_kept": ("the same form downloaded again (kept)", "login", None, None),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000", help='people, e.g. "100 1000 5000"')
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        results = measure(args.measure, args.repeat)
+        Path(args.out).write_text(json.dumps(results), encoding="utf-8")
+        return
+    sizes = [int(size) for size in args.sizes.split()]
+    figures = {size: run_size(size, args.repeat) for size in sizes}
+    print_table(sizes, figures)
+
+
+# ---------------------------------------------------------------- one size, its own database
+
+
+def run_size(size, repeat):
+    (ROOT / "var").mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "competency_portal.settings",
+    }
+    server = os.environ.get("DATABASE_URL", "")
+    with tempfile.NamedTemporaryFile(suffix=".json", dir=ROOT / "var") as out:
+        if server.startswith("postgres"):
+            name = f"bench_{size}_{os.getpid()}"
+            with postgres_database(server, name) as url:
+                env["DATABASE_URL"] = url
+                _measure(size, repeat, out.name, env)
+        else:
+            db = ROOT / "var" / f"bench-{size}.sqlite3"
+            db.unlink(missing_ok=True)
+            env["DATABASE_URL"] = f"sqlite:///{db}"
+            _measure(size, repeat, out.name, env)
+            db.unlink(missing_ok=True)
+        return json.loads(Path(out.name).read_text(encoding="utf-8"))
+
+
+def _measure(size, repeat, out, env):
+    command = [sys.executable, __file__, "--measure", str(size), "--repeat", str(repeat)]
+    print(f"… {size} people", file=sys.stderr, flush=True)
+    subprocess.run([*command, "--out", out], env=env, check=True, cwd=ROOT)
+
+
+class postgres_database:
+    """A database of its own on the server DATABASE_URL names, dropped afterwards."""
+
+    def __init__(self, server, name):
+        self.server, self.name = server, name
+
+    def _admin(self):
+        import psycopg2
+
+        connection = psycopg2.connect(self.server)
+        connection.autocommit = True
+        return connection
+
+    def __enter__(self):
+        with self._admin() as connection, connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{self.name}"')
+        parts = urlsplit(self.server)
+        return urlunsplit(parts._replace(path=f"/{self.name}"))
+
+    def __exit__(self, *exc):
+        connection = self._admin()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        connection.close()
+
+
+# ---------------------------------------------------------------- measuring, in the child
+
+
+def measure(size, repeat):
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("load_framework", stdout=quiet)
+        started = time.perf_counter()
+        call_command("seed_synthetic", "--people", str(size), stdout=quiet)
+    results = {"seed": {"ms": (time.perf_counter() - started) * 1000, "queries": None}}
+    for name, run in requests(size).items():
+        results[name] = timed(run, repeat)
+    return results
+
+
+def timed(run, repeat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    answer = run()  # warm-up: templates, caches, fonts
+    status = getattr(answer, "status_code", 200)
+    if status >= 400:
+        raise SystemExit(f"{run.__name__}: HTTP {status}: the benchmark measures nothing")
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            run()
+            times.append((time.perf_counter() - started) * 1000)
+    return {"ms": statistics.median(times), "queries": len(queries)}
+
+
+def requests(size):
+    """{figure: a callable doing it once}, on the synthetic organisation."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+    from django.urls import reverse
+
+    from assessments.models import Assessment, Cycle, Track
+    from assessments.reports import context, render
+
+    cycle = Cycle.objects.get(status="open")
+    hr_user = get_user_model().objects.create(username="bench-hr")
+    hr_user.groups.add(Group.objects.get(name="hr"))
+    hr = _client(Client, hr_user)
+    drafting = Assessment.objects.filter(cycle=cycle, self_state=Track.IN_PROGRESS).first()
+    person = _client(Client, drafting.employee.user)
+    rating = (
+        Assessment.objects.filter(cycle=cycle, supervisor_state=Track.IN_PROGRESS)
+        .exclude(supervisor=None)
+        .first()
+    )
+    head = _client(Client, rating.supervisor.user)
+    rated = Assessment.objects.filter(cycle=cycle, supervisor_state=Track.SUBMITTED).first()
+    values = _all_ratings(drafting)
+    anonymous = Client(HTTP_HOST="localhost")
+
+    def save():
+        version = Assessment.objects.get(pk=drafting.pk).self_version
+        data = {**values, "version": version, "action": "save"}
+        return person.post(reverse("assessments:self", args=[drafting.pk]), data)
+
+    def pdf_form():
+        return render.html_to_pdf(context.person_form_html(context.assessment_for_print(rated.pk)))
+
+    plain = "<p>" + "องค์การบริหารส่วนตำบลคลองขวาง ผลการประเมินสมรรถนะหลัก " * 60 + "</p>"
+    return {
+        "login": lambda: anonymous.get(reverse("login")),
+        "pdf_floor": lambda: render.make_pdf(plain, 40, 5 * 2**20),
+        "self_page": lambda: person.get(reverse("assessments:self", args=[drafting.pk])),
+        "self_save": save,
+        "rate_page": lambda: head.get(reverse("assessments:rate", args=[rating.pk])),
+        "team": lambda: head.get(reverse("assessments:team")),
+        "dashboard": lambda: hr.get(reverse("assessments:dashboard")),
+        "hr_results": lambda: hr.get(reverse("assessments:results", args=[rated.pk])),
+        "csv": lambda: hr.get(reverse("exports:results", args=[cycle.pk, "csv"])),
+        "xlsx": lambda: hr.get(reverse("exports:results", args=[cycle.pk, "xlsx"])),
+        "analytics": lambda: hr.get(reverse("analytics:index")),
+        "framework": lambda: person.get(reverse("framework:detail")),
+        "pdf_form": pdf_form,
+        "pdf_kept": lambda: hr.get(reverse("assessments:pdf", args=[rated.pk])),
+    }
+
+
+def _client(client_class, user):
+    client = client_class(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def _all_ratings(assessment):
+    from framework.models import Indicator, ScalePoint
+
+    framework = assessment.cycle.framework
+    value = ScalePoint.objects.filter(framework=framework, demonstrated=True).first().value
+    indicators = Indicator.objects.filter(level__competency__framework=framework)
+    return {f"r{pk}": value for pk in indicators.values_list("pk", flat=True)}
+
+
+# ---------------------------------------------------------------- the table
+
+
+def print_table(sizes, figures):
+    header = ["figure", *[f"{size:,} people" for size in sizes], "budget", ""]
+    rows = [header]
+    for name, (label, floor, budget, budget_big) in FIGURES.items():
+        cells, over = [label], False
+        for size in sizes:
+            figure = figures[size].get(name)
+            if figure is None:
+                cells.append("–")
+                continue
+            cells.append(_cell(figure, figures[size].get(floor) if floor else None))
+            limit = budget_big if size >= 5000 else budget
+            over = over or (limit is not None and size >= 1000 and figure["ms"] > limit)
+        cells.append(_budget(budget, budget_big))
+        cells.append("over budget" if over else "")
+        rows.append(cells)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    server = os.environ.get("DATABASE_URL", "")
+    database = "PostgreSQL" if server.startswith("postgres") else "SQLite"
+    print(f"\n{database}; median of the runs after one warm-up; (q) queries; × ratio to its floor")
+
+
+def _cell(figure, floor):
+    text = f"{figure['ms']:,.0f} ms" if figure["ms"] >= 10 else f"{figure['ms']:.1f} ms"
+    if figure.get("queries") is not None:
+        text += f" ({figure['queries']} q)"
+    if floor:
+        text += f" ×{figure['ms'] / floor['ms']:.1f}"
+    return text
+
+
+def _budget(budget, budget_big):
+    if budget is None:
+        return "–"
+    text = f"≤ {budget:,} ms"
+    return text + (f" (≤ {budget_big:,} at 5,000)" if budget_big != budget else "")
+
+
+if __name__ == "__main__":
+    main()
