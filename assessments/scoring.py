@@ -19,6 +19,7 @@ DOMAIN.md):
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cache
 
 LEVELS = (1, 2, 3, 4, 5)
 MAX_POINTS = 3
@@ -34,8 +35,10 @@ BANDS = (
 )
 
 
+@cache
 def _share(required_share):
-    """The required share as an exact fraction in (0, 1]; 0.8 means exactly 4/5."""
+    """The required share as an exact fraction in (0, 1]; 0.8 means exactly 4/5 (kept: a round
+    of 1,000 people asks for it about 176,000 times)."""
     share = Fraction(str(required_share))
     if not 0 < share <= 1:
         raise ValueError(f"required_share must be in (0, 1], not {required_share!r}")
