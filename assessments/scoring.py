@@ -51,7 +51,9 @@ def level_passes(marks, required_share=1.0):
     if not marks or any(mark is None for mark in marks):
         return False
     demonstrated = sum(1 for mark in marks if mark)
-    return Fraction(demonstrated, len(marks)) >= _share(required_share)
+    share = _share(required_share)
+    # demonstrated / len(marks) >= share, in integers (exact, and without a Fraction per level)
+    return demonstrated * share.denominator >= share.numerator * len(marks)
 
 
 def passing_levels(levels, required_share=1.0):
@@ -65,7 +67,10 @@ def achieved_level(levels, required_share=1.0):
 
     `levels` maps a level number (1–5) to a sequence of True / False / None per indicator.
     """
-    passing = passing_levels(levels, required_share)
+    return _highest_unbroken(passing_levels(levels, required_share))
+
+
+def _highest_unbroken(passing):
     achieved = 0
     for number in LEVELS:
         if number not in passing:
@@ -79,8 +84,9 @@ def levels_above_a_gap(levels, required_share=1.0):
 
     The rater is warned about these; they do not count towards the achieved level.
     """
-    achieved = achieved_level(levels, required_share)
-    return sorted(n for n in passing_levels(levels, required_share) if n > achieved)
+    passing = passing_levels(levels, required_share)
+    achieved = _highest_unbroken(passing)
+    return sorted(n for n in passing if n > achieved)
 
 
 def is_complete(levels):
