@@ -1,6 +1,7 @@
 """HR's round dashboard: counts per stage and division, who still has to act, reminders."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,9 @@ from assessments.selectors import dashboard
 from assessments.selectors import rating as selectors
 from assessments.services import reminders
 from competency_portal.lib.thai import thai_digits
+
+# a page of a long list: the whole round's lists made a 2 MB page at 1,000 people
+PER_PAGE = 50
 
 
 def round_dashboard(request):
@@ -28,9 +32,13 @@ def round_dashboard(request):
         report = reminders.send_reminders(cycle=cycle, to_act=data.to_act, by=request.user)
         _report_reminders(request, report)
         return redirect(request.get_full_path())
+    results_page = pager(request, data.result_ids, "results_page")
     context = {
         "cycle": cycle,
         "data": data,
+        "results_page": results_page,
+        "page_results": dashboard.results_for(cycle, results_page.object_list),
+        "to_act_page": pager(request, data.to_act, "page"),
         "cycles": Cycle.objects.exclude(status=Cycle.Status.DRAFT).order_by(
             "-fiscal_year", "-round"
         ),
@@ -41,6 +49,21 @@ def round_dashboard(request):
         "now": timezone.now(),  # a reminder's next try is shown while it is still ahead
     }
     return render(request, "assessments/dashboard.html", context)
+
+
+def pager(request, rows, param):
+    """Page `param` of `rows` (PER_PAGE a page), with the links to the pages on either side
+    that keep the other parameters (filters, sorting, the other list's page)."""
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get(param))
+    query = request.GET.copy()
+    for name, number in (
+        ("previous_link", page.previous_page_number() if page.has_previous() else None),
+        ("next_link", page.next_page_number() if page.has_next() else None),
+    ):
+        if number is not None:
+            query[param] = number
+            setattr(page, name, f"?{query.urlencode()}")
+    return page
 
 
 @require_POST

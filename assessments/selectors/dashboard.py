@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import STAGES, Assessment, Reminder, Track
-from assessments.selectors.results import round_results
+from assessments.selectors.results import ROUND_ORDER, load_results
 
 SORTS = {
     "name": lambda row: (row.assessment.employee.first_name, row.assessment.employee.last_name),
@@ -43,7 +43,9 @@ class Dashboard:
     departments: list  # (name, {stage: count}, total)
     to_act: list
     department_names: list = field(default_factory=list)
-    results: list = field(default_factory=list)  # [PersonResults] of the division shown
+    # the assessments of the division shown, in the results' order: the page shows the
+    # results of a page of them (results_for), never scores the whole round
+    result_ids: list = field(default_factory=list)
     competency_codes: list = field(default_factory=list)
     # [Reminder] not delivered: failed, or queued (waiting for a worker or for their next
     # try), of people who still have a step to take; failed first
@@ -73,7 +75,7 @@ def dashboard(cycle, department="", step="", sort="department"):
     rows = list(
         Assessment.objects.filter(cycle=cycle)
         .select_related("employee", "supervisor", "reviewer")
-        .order_by("department_name", "employee__first_name")
+        .order_by(*ROUND_ORDER)
     )
     reminders = list(
         Reminder.objects.filter(cycle=cycle)
@@ -101,7 +103,6 @@ def dashboard(cycle, department="", step="", sort="department"):
         if not step or code == step
     ]
     to_act.sort(key=SORTS.get(sort, SORTS["department"]))
-    scored = round_results(cycle)
     return Dashboard(
         cycle=cycle,
         total=len(rows),
@@ -111,8 +112,8 @@ def dashboard(cycle, department="", step="", sort="department"):
         ],
         to_act=to_act,
         department_names=sorted(by_department),
-        results=[p for p in scored if not department or p.department == department],
-        competency_codes=list(scored[0].results) if scored else [],
+        result_ids=[a.pk for a in rows if not department or a.department_name == department],
+        competency_codes=_codes(cycle),
         undelivered=_undelivered(reminders, rows),
     )
 
@@ -129,3 +130,21 @@ def _undelivered(reminders, rows):
     failed_first = {Reminder.Status.FAILED: 0, Reminder.Status.QUEUED: 1}
     undelivered.sort(key=lambda r: (failed_first[r.status], r.employee.first_name))
     return undelivered
+
+
+def results_for(cycle, ids):
+    """The results of the assessments `ids` of `cycle`, in the round's order (five queries)."""
+    if not ids or cycle.framework_id is None:
+        return []
+    people, _shapes = load_results(
+        frameworks=[cycle.framework], order_by=ROUND_ORDER, cycle=cycle, pk__in=list(ids)
+    )
+    return people
+
+
+def _codes(cycle):
+    if cycle.framework_id is None:
+        return []
+    return list(
+        cycle.framework.competencies.order_by("order", "code").values_list("code", flat=True)
+    )

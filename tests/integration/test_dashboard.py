@@ -118,3 +118,32 @@ def test_queries_do_not_grow_with_the_people(client, round_open):
         response = client.get(URL)
     assert len(large) == len(small)
     assert len(response.context["data"].to_act) >= 30
+
+
+def test_long_lists_come_in_pages_that_keep_the_filters(client, round_open):
+    for n in range(60):
+        person = Employee.objects.create(
+            employee_code=f"P{n:02d}",
+            first_name=f"คน{n:02d}",
+            last_name="เพิ่ม",
+            position_title="-",
+            position_class=round_open.malee.position_class,
+            department=round_open.malee.department,
+            supervisor=round_open.head,
+        )
+        Assessment.objects.create(
+            cycle=round_open.cycle,
+            employee=person,
+            supervisor=round_open.head,
+            position_class=person.position_class,
+            department_name="กองคลัง",
+            expected_levels={},
+        )
+    client.force_login(round_open.hr)
+    first = client.get(URL + "?department=กองคลัง")
+    page = first.content.decode()
+    assert page.count("<tr data-employee=") == 50  # 63 people in กองคลัง: 50, then 13
+    assert "results_page=2" in page and "department=%E0%B8%81" in page  # the filter is kept
+    second = client.get(URL + "?department=กองคลัง&results_page=2").content.decode()
+    assert second.count("<tr data-employee=") == 13
+    assert "หน้า ๒ จาก ๒" in second
