@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.utils import translation
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -204,10 +205,9 @@ def export_xlsx(cycle, submitted_only=False):
     """A workbook with one row per person and competency, and a summary row per person."""
     people = round_results(cycle)
     codes = list(people[0].results) if people else []
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
 
-    detail = workbook.active
-    detail.title = RESULTS_SHEET
+    detail = workbook.create_sheet(RESULTS_SHEET)
     _write_table(
         detail,
         [THAI_HEADERS[column] for column in COLUMNS],
@@ -245,36 +245,46 @@ def _summary_row(person, submitted_only=False):
 
 
 def _write_table(sheet, headers, table):
-    """Bold, frozen header row; numbers as numbers; column widths from the longest text."""
-    sheet.append([_sheet_text(header) for header in headers])
-    for cell in sheet[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = HEADER_ALIGNMENT
+    """Bold, frozen header row; numbers as numbers; column widths from the longest text.
+    The sheet is write-only (rows streamed out as they come): the widths are worked out
+    first, and a cell is styled only where it needs it."""
+    table = [[(column, _sheet_text(value)) for column, value in cells] for cells in table]
     widths = [_display_width(header) for header in headers]
-    # the row number counted here: openpyxl's max_row looks at every cell, each time (a
-    # 5,000-person workbook took minutes)
-    for row_number, cells in enumerate(table, start=2):
-        cells = [(column, _sheet_text(value)) for column, value in cells]
-        sheet.append([value for _column, value in cells])
-        for index, (column, value) in enumerate(cells):
-            cell = sheet.cell(row=row_number, column=index + 1)
-            if isinstance(value, str):
-                # Text is text: a name or division starting with "=" is not a formula, and a
-                # spreadsheet that re-evaluates the cell sees the quote prefix too.
-                cell.data_type = "s"
-                if value.startswith(FORMULA_STARTS):
-                    cell.quotePrefix = True
-            elif column in DECIMAL_COLUMNS and value is not None:
-                cell.number_format = "0.00"
+    for cells in table:
+        for index, (_column, value) in enumerate(cells):
             widths[index] = max(widths[index], _display_width(value))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(
             MAX_WIDTH, max(MIN_WIDTH, width + 2)
         )
     sheet.freeze_panes = "A2"
+    sheet.append([_header_cell(sheet, _sheet_text(header)) for header in headers])
+    for cells in table:
+        sheet.append([_cell(sheet, column, value) for column, value in cells])
     if table:
-        sheet.auto_filter.ref = sheet.dimensions
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(table) + 1}"
+
+
+def _header_cell(sheet, text):
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
+    return cell
+
+
+def _cell(sheet, column, value):
+    """A value as it goes into the sheet: text that could be read as a formula is text, with
+    the quote prefix a spreadsheet that re-evaluates the cell sees too; decimals show two
+    places."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    if column in DECIMAL_COLUMNS and value is not None:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "0.00"
+        return cell
+    return value
 
 
 def _sheet_text(value):
