@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from competency_portal.lib.textguard import whole_number
 from framework import selectors
 
 
@@ -13,9 +14,9 @@ def framework_detail(request):
     published = selectors.published_framework()
     in_use = selectors.framework_in_use(published=published)
     framework = in_use
-    asked = request.GET.get("version", "")
-    if asked.isascii() and asked.isdigit():
-        framework = selectors.shown_version(int(asked)) or in_use
+    asked = whole_number(request.GET.get("version"))
+    if asked is not None:
+        framework = selectors.shown_version(asked) or in_use
     competencies = selectors.competency_tree(framework) if framework else []
     grid = selectors.expected_level_grid(framework, competencies) if framework else []
     context = {

@@ -12,6 +12,7 @@ from assessments.models import Cycle, Reminder
 from assessments.selectors import dashboard
 from assessments.selectors import rating as selectors
 from assessments.services import reminders
+from competency_portal.lib.textguard import whole_number
 from competency_portal.lib.thai import thai_digits
 
 # a page of a long list: the whole round's lists made a 2 MB page at 1,000 people
@@ -76,9 +77,9 @@ def reminders_retry(request, pk):
 
 
 def _dashboard_cycle(request):
-    raw = request.GET.get("cycle", "")
-    if raw.isdigit():
-        return get_object_or_404(Cycle, pk=int(raw))
+    pk = whole_number(request.GET.get("cycle"))
+    if pk is not None:
+        return get_object_or_404(Cycle, pk=pk)
     return selectors.open_cycle() or Cycle.objects.exclude(status=Cycle.Status.DRAFT).first()
 
 

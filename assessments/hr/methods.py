@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from assessments.models import DevelopmentMethod
 from assessments.services import plans
 from assessments.views.common import flash_errors
+from competency_portal.lib.textguard import whole_number
 
 
 def development_methods(request):
@@ -22,8 +23,8 @@ def development_methods(request):
 
 
 def _save(request):
-    pk = request.POST.get("method", "")
-    method = get_object_or_404(DevelopmentMethod, pk=pk) if pk.isascii() and pk.isdigit() else None
+    pk = whole_number(request.POST.get("method"))
+    method = get_object_or_404(DevelopmentMethod, pk=pk) if pk is not None else None
     try:
         saved = plans.save_method(
             name=request.POST.get("name_th", ""),

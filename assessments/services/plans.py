@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentEvent, DevelopmentMethod, DevelopmentPlanItem
 from assessments.services.base import locked, record_event
-from competency_portal.lib.textguard import clean_text
+from competency_portal.lib.textguard import clean_text, whole_number
 
 PERIOD_LENGTH = DevelopmentPlanItem._meta.get_field("period").max_length
 METHOD_LENGTH = DevelopmentMethod._meta.get_field("name_th").max_length
@@ -60,9 +60,9 @@ def _checked(choices, competencies, saved):
                 message = _("%(name)s: choose a method for the period given.")
                 problems.append(message % {"name": competency.name_th})
             continue
-        method = offered.get(_number(method_id))
+        method = offered.get(whole_number(method_id))
         before = saved.get(competency.pk)
-        if method is None and before is not None and before.method_id == _number(method_id):
+        if method is None and before is not None and before.method_id == whole_number(method_id):
             method = before.method  # retired since it was chosen: the plan may keep it
         if method is None:
             message = _("%(name)s: choose a method from the list.")
@@ -92,13 +92,6 @@ def _summary(items):
         f"{competency.name_th}: {method.name_th}" + (f" ({period})" if period else "")
         for competency, method, period in items.values()
     )
-
-
-def _number(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def save_method(*, name, active=True, order=None, method=None):

@@ -14,6 +14,7 @@ from assessments.selectors import rating as selectors
 from assessments.selectors.results import assessment_results
 from assessments.services import plans
 from assessments.views.common import assessment_for, flash_errors
+from competency_portal.lib.textguard import whole_number
 
 
 @login_required
@@ -145,7 +146,7 @@ def _plan_choices(data, competencies):
     """{competency id: (method id, period)} of the plan's form, and of any other competency id
     the form sent (refused by the service)."""
     sent = {key.removeprefix("method-") for key in data if key.startswith("method-")}
-    ids = set(competencies) | {int(key) if _plain_number(key) else -1 for key in sent}
+    ids = set(competencies) | {whole_number(key) or -1 for key in sent}
     return {pk: (data.get(f"method-{pk}", ""), data.get(f"period-{pk}", "")) for pk in sorted(ids)}
 
 
@@ -154,8 +155,3 @@ def _rater_or_hr_for_an_outside_rater(user, assessment):
     if permissions.can_rate_as_supervisor(user, assessment):
         return True
     return permissions.can_manage(user) and assessment.outside_rater is not None
-
-
-def _plain_number(text):
-    """ASCII digits only: "²" and "๓" are digits to str.isdigit, not to int()'s callers here."""
-    return text.isascii() and text.isdigit()

@@ -40,6 +40,14 @@ def clean_text(value, *, multiline=False, max_length=None):
     return text
 
 
+def whole_number(value):
+    """A form or query value as a whole number when it is plain ASCII digits ("12"), else
+    None: "²" and "๓" are digits to str.isdigit, and int() refuses the one and would read the
+    other; a number the portal is sent is never either."""
+    text = "" if value is None else str(value)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def clean_cell(value):
     """A CSV cell or a JSON string from an imported file: one line of safe text."""
     return clean_text(value)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from competency_portal.lib.downloads import download
+from competency_portal.lib.textguard import whole_number
 from competency_portal.lib.thai import thai_digits
 from framework import diff, exchange, selectors, services, signals, source_slips
 from framework.editor import forms as editor_forms
@@ -245,12 +246,12 @@ def _parse_grid(post, competencies, classes):
     grid = {}
     for competency in competencies:
         for position_class in classes:
-            raw = post.get(f"e-{competency.pk}-{position_class.pk}", "")
-            if not raw.isdigit():
+            level = whole_number(post.get(f"e-{competency.pk}-{position_class.pk}"))
+            if level is None:
                 raise ValidationError(
                     _("Set every expected level (a whole number from 0 to 5) before saving.")
                 )
-            grid[(competency.pk, position_class.pk)] = int(raw)
+            grid[(competency.pk, position_class.pk)] = level
     return grid
 
 
@@ -265,8 +266,9 @@ def version_diff(request, version):
             .order_by("-version")
             .first()
         )
-    if request.GET.get("against", "").isdigit():
-        other = _version(int(request.GET["against"]))
+    against = whole_number(request.GET.get("against"))
+    if against is not None:
+        other = _version(against)
     changes = diff.compare(other, framework) if other and other.pk != framework.pk else None
     return render(
         request,

@@ -147,3 +147,10 @@ def test_long_lists_come_in_pages_that_keep_the_filters(client, round_open):
     second = client.get(URL + "?department=กองคลัง&results_page=2").content.decode()
     assert second.count("<tr data-employee=") == 13
     assert "หน้า ๒ จาก ๒" in second
+
+
+def test_a_round_number_that_is_not_plain_digits_is_the_default_round_not_a_500(
+    client, round_open
+):
+    client.force_login(round_open.hr)
+    assert client.get(URL + "?cycle=²").status_code == 200

@@ -78,3 +78,10 @@ def test_a_guarded_form_checks_max_length_after_cleaning():
     form = SampleForm(data={"name": "abcdef\x00"})
     assert not form.is_valid()
     assert "name" in form.errors
+
+
+def test_a_whole_number_is_plain_ascii_digits_only():
+    from competency_portal.lib.textguard import whole_number
+
+    assert [whole_number(v) for v in ["12", "0", 7]] == [12, 0, 7]
+    assert [whole_number(v) for v in ["²", "๓", "-1", " 5", "", None, "1.5"]] == [None] * 7
