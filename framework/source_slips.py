@@ -55,14 +55,10 @@ class FoundSlip:
     after: str  # … and after it
 
 
-def _texts(framework):
-    """{(code, level, number): text} of a version: definitions, level titles, indicators
-    (three queries)."""
-    texts = {}
-    for code, definition in Competency.objects.filter(framework=framework).values_list(
-        "code", "definition"
-    ):
-        texts[(code, None, None)] = definition
+def _texts(framework, competencies):
+    """{(code, level, number): text} of a version (its `competencies` by code): definitions,
+    level titles, indicators (two queries)."""
+    texts = {(code, None, None): c.definition for code, c in competencies.items()}
     levels = Level.objects.filter(competency__framework=framework)
     for code, number, title in levels.values_list("competency__code", "number", "title"):
         texts[(code, number, None)] = title
@@ -76,8 +72,8 @@ def _texts(framework):
 
 def slips_in(framework):
     """The known slips still present in `framework`, in the order of SLIPS."""
-    texts = _texts(framework)
     competencies = {c.code: c for c in Competency.objects.filter(framework=framework)}
+    texts = _texts(framework, competencies)
     found = []
     for slip in SLIPS:
         text = texts.get((slip.competency, slip.level, slip.number), "")
