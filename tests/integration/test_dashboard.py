@@ -91,29 +91,34 @@ def test_reminders_go_once_a_day_to_each_person(
     assert not Reminder.objects.filter(employee=cast.outsider).exists()
 
 
+def add_people(cast, count, prefix):
+    """`count` more people in malee's division, rated by head, each with an assessment."""
+    for n in range(count):
+        person = Employee.objects.create(
+            employee_code=f"{prefix}{n:02d}",
+            first_name=f"คน{n:02d}",
+            last_name="เพิ่ม",
+            position_title="-",
+            position_class=cast.malee.position_class,
+            department=cast.malee.department,
+            supervisor=cast.head,
+        )
+        Assessment.objects.create(
+            cycle=cast.cycle,
+            employee=person,
+            supervisor=cast.head,
+            position_class=person.position_class,
+            department_name="กองคลัง",
+            expected_levels={},
+        )
+
+
 def test_queries_do_not_grow_with_the_people(client, round_open):
     client.force_login(round_open.hr)
     client.get(URL)
     with CaptureQueriesContext(connection) as small:
         client.get(URL)
-    for n in range(15):
-        person = Employee.objects.create(
-            employee_code=f"Q{n}",
-            first_name=f"คน{n}",
-            last_name="เพิ่ม",
-            position_title="-",
-            position_class=round_open.malee.position_class,
-            department=round_open.malee.department,
-            supervisor=round_open.head,
-        )
-        Assessment.objects.create(
-            cycle=round_open.cycle,
-            employee=person,
-            supervisor=round_open.head,
-            position_class=person.position_class,
-            department_name="กองคลัง",
-            expected_levels={},
-        )
+    add_people(round_open, 15, "Q")
     with CaptureQueriesContext(connection) as large:
         response = client.get(URL)
     assert len(large) == len(small)
@@ -121,24 +126,7 @@ def test_queries_do_not_grow_with_the_people(client, round_open):
 
 
 def test_long_lists_come_in_pages_that_keep_the_filters(client, round_open):
-    for n in range(60):
-        person = Employee.objects.create(
-            employee_code=f"P{n:02d}",
-            first_name=f"คน{n:02d}",
-            last_name="เพิ่ม",
-            position_title="-",
-            position_class=round_open.malee.position_class,
-            department=round_open.malee.department,
-            supervisor=round_open.head,
-        )
-        Assessment.objects.create(
-            cycle=round_open.cycle,
-            employee=person,
-            supervisor=round_open.head,
-            position_class=person.position_class,
-            department_name="กองคลัง",
-            expected_levels={},
-        )
+    add_people(round_open, 60, "P")
     client.force_login(round_open.hr)
     first = client.get(URL + "?department=กองคลัง")
     page = first.content.decode()
@@ -149,8 +137,6 @@ def test_long_lists_come_in_pages_that_keep_the_filters(client, round_open):
     assert "หน้า ๒ จาก ๒" in second
 
 
-def test_a_round_number_that_is_not_plain_digits_is_the_default_round_not_a_500(
-    client, round_open
-):
+def test_a_round_number_that_is_not_plain_digits_is_the_default_round_not_a_500(client, round_open):
     client.force_login(round_open.hr)
     assert client.get(URL + "?cycle=²").status_code == 200

@@ -2,17 +2,16 @@
 below expectation a method from HR's list and a period; the printed form shows them; HR keeps
 the list of methods. Refusals are tested: staff, another supervisor, a method not offered."""
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from assessments.models import DevelopmentMethod, DevelopmentPlanItem, Role
-from assessments.reports import context, render
+from assessments.reports import context
 from framework.models import Competency
 from tests.factories import rate
+from tests.pdfs import form_pages
 
 # rated with no indicator shown, every competency is below somchai's expected levels
 BELOW = 0
@@ -72,8 +71,7 @@ def test_the_printed_part_3_shows_the_method_and_period(rated):
     DevelopmentPlanItem.objects.create(
         assessment=rated, competency=ach, method=method("อบรม"), period="ไตรมาสที่ ๓"
     )
-    html = context.person_form_html(context.assessment_for_print(rated.pk))
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render.html_to_pdf(html))).pages)
+    text = "".join(form_pages(rated))
     assert "วิธีการพัฒนา" in text and "ช่วงเวลา" in text
     assert "อบรม" in text and "ไตรมาสที่ ๓" in text
 

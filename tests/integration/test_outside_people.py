@@ -3,26 +3,22 @@ organisation, or someone for one person; their opinion and the refusal they witn
 in by HR from paper; the forms print them. Refusals tested: staff, a rater already in the
 portal, a position without a name."""
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from assessments import services
 from assessments.models import Assessment, AssessmentEvent, Role
-from assessments.reports import context, render
 from assessments.services import outside
 from tests.factories import rate
+from tests.pdfs import form_pages
 
 NAYOK = ("นายสมหมาย ใจกว้าง", "นายกองค์การบริหารส่วนตำบลคลองขวาง")
 
 
 def form_text(assessment):
-    html = context.person_form_html(context.assessment_for_print(assessment.pk))
-    pages = PdfReader(io.BytesIO(render.html_to_pdf(html))).pages
-    return "".join(page.extract_text() for page in pages).replace("\n", " ")
+    return "".join(form_pages(assessment)).replace("\n", " ")
 
 
 @pytest.fixture

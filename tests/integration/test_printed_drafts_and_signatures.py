@@ -2,7 +2,6 @@
 only the finalised, or only the submitted, forms; every signature has its name, position and
 date lines, with what the portal knows printed. Read back from real PDFs."""
 
-import io
 from decimal import Decimal
 from io import StringIO
 
@@ -14,13 +13,8 @@ from pypdf import PdfReader
 
 from assessments import services
 from assessments.models import PrintJob, Role
-from assessments.reports import context, render
 from tests.factories import rate
-
-
-def pages_of(assessment):
-    html = context.person_form_html(context.assessment_for_print(assessment.pk))
-    return [page.extract_text() for page in PdfReader(io.BytesIO(render.html_to_pdf(html))).pages]
+from tests.pdfs import form_pages
 
 
 def rated(cast, assessment, supervisor):
@@ -41,7 +35,7 @@ def finalised(cast):
 def test_a_form_not_finalised_is_marked_a_draft_with_its_stage_on_every_page(round_open):
     cast = round_open
     rated(cast, cast.somchai_assessment, cast.head)
-    pages = pages_of(cast.somchai_assessment)
+    pages = form_pages(cast.somchai_assessment)
     assert len(pages) > 2
     for number, text in enumerate(pages, start=1):
         assert "ฉบับร่าง" in text, f"page {number}"
@@ -49,7 +43,7 @@ def test_a_form_not_finalised_is_marked_a_draft_with_its_stage_on_every_page(rou
 
 
 def test_a_finalised_form_has_no_draft_mark(round_open):
-    pages = pages_of(finalised(round_open))
+    pages = form_pages(finalised(round_open))
     assert not any("ร่าง" in text for text in pages)
 
 
@@ -90,7 +84,7 @@ def test_signatures_print_names_positions_and_the_dates_known(round_open):
     cast = round_open
     a = finalised(cast)
     a.refresh_from_db()
-    text = "".join(pages_of(a)).replace("\n", " ")
+    text = "".join(form_pages(a)).replace("\n", " ")
     # the person, the rater and the next-level supervisor, each with their position
     for person in (cast.somchai, cast.head, cast.palad):
         assert f"({person.full_name})" in text

@@ -21,11 +21,11 @@ from pypdf import PdfReader
 
 from assessments import scoring, services
 from assessments.models import Role
-from assessments.reports import context, render
 from framework.models import ScalePoint
 from tests.cast import make_cast, open_round
 from tests.conftest import rolled_back
 from tests.factories import all_indicators, rate, values_up_to
+from tests.pdfs import form_pdf
 
 pytestmark = pytest.mark.django_db  # the tests of the form printed once read the framework
 
@@ -101,10 +101,6 @@ def signed(gap):
 def page_word():
     with translation.override("th"):
         return translation.gettext("Page")
-
-
-def form_pdf(assessment):
-    return render.html_to_pdf(context.person_form_html(context.assessment_for_print(assessment.pk)))
 
 
 def expected_rows(assessment, self_values, supervisor_values):

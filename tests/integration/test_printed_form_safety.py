@@ -13,16 +13,13 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from assessments.models import Employee
-from assessments.reports import context, render
+from assessments.reports import render
 from tests.cast import open_round
+from tests.pdfs import form_pdf
 
 CSS_BREAKOUT = "\x0c}}body{display:none}@page{x:"
 FILE_FETCH = "body{background:url(file:///etc/passwd)}"
 PASSWD = Path("/etc/passwd")
-
-
-def form_pdf(assessment):
-    return render.html_to_pdf(context.person_form_html(context.assessment_for_print(assessment.pk)))
 
 
 def searchable(text):

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from assessments.models import Assessment, Role
 from assessments.reports import context, render
 from tests.factories import rate
+from tests.pdfs import form_pdf
 
 CODES = ("ACH", "COM", "SDEV", "LOCAL")
 ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -51,8 +52,7 @@ def test_the_printed_parts_add_up_to_the_printed_total(round_open, seed):
     work_results = Decimal(draw.randint(0, 10000)) / 100
     rate(assessment, Role.SUPERVISOR, cast.head.user, levels, work_results=work_results)
 
-    html = context.person_form_html(context.assessment_for_print(assessment.pk))
-    text = part2_text(render.html_to_pdf(html))
+    text = part2_text(form_pdf(assessment))
 
     score = printed(text, "คะแนนสมรรถนะ (ร้อยละ)")
     competency_part = printed(text, "(1) คะแนนสมรรถนะถ่วงน้ำหนัก")
@@ -97,8 +97,7 @@ def test_a_round_scored_before_keeps_its_total(round_open):
     cast.cycle.total_rounding = "total"
     cast.cycle.save()
     rate(cast.somchai_assessment, Role.SUPERVISOR, cast.head.user, 1, work_results=Decimal("70.05"))
-    html = context.person_form_html(context.assessment_for_print(cast.somchai_assessment.pk))
-    text = part2_text(render.html_to_pdf(html))
+    text = part2_text(form_pdf(cast.somchai_assessment))
     score = printed(text, "คะแนนสมรรถนะ (ร้อยละ)")
     exact = score * Decimal("0.3") + Decimal("70.05") * Decimal("0.7")
     assert printed(text, "คะแนนรวม") == half_up(exact)
