@@ -54,6 +54,13 @@ def can_rate_as_supervisor(user, assessment):
     return _is(user, assessment.supervisor_id)
 
 
+def can_speak_for_the_rater(user, assessment):
+    """The rater; or HR, keying in what a rater without a login wrote on paper (a refusal)."""
+    if can_rate_as_supervisor(user, assessment):
+        return True
+    return can_manage(user) and assessment.outside_rater is not None
+
+
 def can_review(user, assessment):
     return _is(user, assessment.reviewer_id)
 

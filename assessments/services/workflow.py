@@ -286,9 +286,7 @@ def allowed_steps(assessment, user):
     if _may_answer(assessment):
         if permissions.can_rate_self(user, assessment):
             steps.add(ACKNOWLEDGE)
-        if permissions.can_rate_as_supervisor(user, assessment) or (
-            hr and assessment.outside_rater
-        ):
+        if permissions.can_speak_for_the_rater(user, assessment):
             steps.add(RECORD_REFUSAL)
     if _may_review(assessment) and (hr or permissions.can_review(user, assessment)):
         steps.add(REVIEW)

@@ -98,7 +98,7 @@ def acknowledge(request, pk):
 @login_required
 @require_POST
 def record_refusal(request, pk):
-    allowed = _rater_or_hr_for_an_outside_rater
+    allowed = permissions.can_speak_for_the_rater
     success = _("The refusal was recorded.")
     return workflow_step(request, pk, allowed, services.record_refusal, success, forms.RefusalForm)
 
@@ -148,10 +148,3 @@ def _plan_choices(data, competencies):
     sent = {key.removeprefix("method-") for key in data if key.startswith("method-")}
     ids = set(competencies) | {whole_number(key) or -1 for key in sent}
     return {pk: (data.get(f"method-{pk}", ""), data.get(f"period-{pk}", "")) for pk in sorted(ids)}
-
-
-def _rater_or_hr_for_an_outside_rater(user, assessment):
-    """The rater; or HR, keying in what a rater without a login recorded on paper."""
-    if permissions.can_rate_as_supervisor(user, assessment):
-        return True
-    return permissions.can_manage(user) and assessment.outside_rater is not None
