@@ -9,6 +9,7 @@ in the portal's language.
 
 import atexit
 import contextlib
+import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -173,16 +174,28 @@ def make_fetcher():
     return StaticOnlyFetcher(allowed_protocols={"file"}, allow_redirects=False, timeout=5)
 
 
+class _RunningHeadStrings(logging.Filter):
+    """The running head's first line is the named string of its level (print.css, .arun .rh):
+    WeasyPrint fills it in on each page, and says once per form, while it builds the head from
+    the document, that a string belongs in a page margin. Only that warning is left out."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        return not (message.startswith('"string(annexlevel') and "page margins" in message)
+
+
 @cache
 def _engine():
     """One FontConfiguration, stylesheet and fetcher per process, reused for every form."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    logging.getLogger("weasyprint").addFilter(_RunningHeadStrings())
     font_config = FontConfiguration()
     fetcher = make_fetcher()
     css = font_faces() + "\n" + PRINT_CSS.read_text(encoding="utf-8")
-    stylesheet = CSS(string=css, font_config=font_config, url_fetcher=fetcher)
+    base_url = PRINT_CSS.as_uri()  # print.css's own url(…), dot.svg, are beside it
+    stylesheet = CSS(string=css, base_url=base_url, font_config=font_config, url_fetcher=fetcher)
     for name in FONT_FILES.values():  # the fonts were built above; their glyph ids too, now
         thai_text.glyph_ids(name)
     return font_config, stylesheet, fetcher, {}

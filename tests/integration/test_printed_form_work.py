@@ -1,0 +1,58 @@
+"""A printed form costs the engine no more work than its content needs (issue 13, item 9):
+every page is laid out once, and the dotted lines to write on are one repeated dot, not
+thousands of drawn ones. Read from WeasyPrint's own progress log and from the file itself."""
+
+import logging
+import re
+from decimal import Decimal
+
+import pytest
+
+from assessments.models import Role
+from assessments.reports import context, render
+from tests.factories import rate
+
+
+@pytest.fixture
+def rated(round_open):
+    cast = round_open
+    a = cast.somchai_assessment
+    rate(a, Role.SELF, cast.somchai.user, 2)
+    rate(a, Role.SUPERVISOR, cast.head.user, 3, work_results=Decimal("80"))
+    return context.assessment_for_print(a.pk)
+
+
+def layouts_per_page(html, settings, caplog):
+    """{page number: how many times WeasyPrint laid that page out} for one form."""
+    settings.PORTAL_PDF_TIMEOUT_SECONDS = 0  # in this process, where its log is read
+    with caplog.at_level(logging.INFO, logger="weasyprint.progress"):
+        pdf = render.html_to_pdf(html)
+    pages = [
+        int(match[1])
+        for record in caplog.records
+        if (match := re.fullmatch(r"Step 5 - Creating layout - Page (\d+)", record.getMessage()))
+    ]
+    return pdf, {page: pages.count(page) for page in pages}
+
+
+def test_each_page_of_a_persons_form_is_laid_out_once(rated, settings, caplog):
+    # a running element per level made WeasyPrint lay out again every page that met a new one
+    pdf, layouts = layouts_per_page(context.person_form_html(rated), settings, caplog)
+    assert len(layouts) >= 5
+    assert set(layouts.values()) == {1}, layouts
+
+
+@pytest.mark.parametrize("role", [Role.SELF, Role.SUPERVISOR])
+def test_each_page_of_a_paper_form_is_laid_out_once(rated, settings, caplog, role):
+    pdf, layouts = layouts_per_page(context.blank_form_html(rated, role), settings, caplog)
+    assert len(layouts) >= 4
+    assert set(layouts.values()) == {1}, layouts
+
+
+def test_the_lines_to_write_on_keep_the_file_small(rated, settings, caplog):
+    # drawn dot by dot (a dotted border), the lines made a person's form 300 KB, a paper form
+    # 180 KB; as one repeated dot, each is under 100 KB
+    person, _ = layouts_per_page(context.person_form_html(rated), settings, caplog)
+    paper, _ = layouts_per_page(context.blank_form_html(rated, Role.SELF), settings, caplog)
+    assert len(person) < 100_000
+    assert len(paper) < 100_000
