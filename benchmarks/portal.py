@@ -5,12 +5,13 @@ PostgreSQL server, a database of its own there, dropped afterwards) with `seed_s
 measures server time in-process (Django's test client, no network), the median of REPEAT runs
 after one warm-up, with the query count of the last run. It prints one line per figure, the
 sizes side by side, the budget at 1,000 (and 5,000) people beside it and "over budget" where
-one misses; the floors, a login page and one page of plain Thai text in the printed forms'
-engine and font, are measured in the same run, so each figure also reads as a ratio to its
-floor. Not part of `make test`.
+one misses; the floors, a login page and plain Thai text in the printed forms' engine and font
+(as many pages as the person's form has), are measured in the same run, so each figure also
+reads as a ratio to its floor. Not part of `make test`.
 """
 
 import argparse
+import io
 import json
 import os
 import statistics
@@ -27,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 # name: (label, floor it is read against, budget ms at 1,000 people, budget at 5,000)
 FIGURES = {
     "login": ("login page (floor of a request)", None, None, None),
-    "pdf_floor": ("one page of plain Thai text, PDF (floor)", None, None, None),
+    "pdf_floor": ("plain Thai text, as many PDF pages as the form (floor)", None, None, None),
     "seed": ("seed_synthetic", None, 30_000, 120_000),
     "self_page": ("self-rating page", "login", 25, 25),
     "self_save": ("saving the 66 ratings", "login", 40, 40),
@@ -162,6 +163,7 @@ def requests(size):
     from django.contrib.auth.models import Group
     from django.test import Client
     from django.urls import reverse
+    from pypdf import PdfReader
 
     from assessments.models import Assessment, Cycle, Track
     from assessments.reports import context, render
@@ -190,7 +192,8 @@ def requests(size):
     def pdf_form():
         return render.html_to_pdf(context.person_form_html(context.assessment_for_print(rated.pk)))
 
-    plain = "<p>" + "องค์การบริหารส่วนตำบลคลองขวาง ผลการประเมินสมรรถนะหลัก " * 60 + "</p>"
+    form_pages = len(PdfReader(io.BytesIO(pdf_form())).pages)
+    plain = plain_thai_pages(form_pages)
     return {
         "login": lambda: anonymous.get(reverse("login")),
         "pdf_floor": lambda: render.make_pdf(plain, 40, 5 * 2**20),
@@ -207,6 +210,12 @@ def requests(size):
         "pdf_form": pdf_form,
         "pdf_kept": lambda: hr.get(reverse("assessments:pdf", args=[rated.pk])),
     }
+
+
+def plain_thai_pages(pages):
+    """HTML of `pages` full A4 pages of plain Thai text, one paragraph each: the engine's floor."""
+    words = "องค์การบริหารส่วนตำบลคลองขวาง ผลการประเมินสมรรถนะหลัก " * 55
+    return f'<p style="break-after: page">{words}</p>' * pages
 
 
 def _client(client_class, user):
