@@ -48,9 +48,9 @@ def _share(required_share):
 def level_passes(marks, required_share=1.0):
     """True when enough of one level's indicators are demonstrated and none is unrated."""
     marks = list(marks)
-    if not marks or any(mark is None for mark in marks):
+    if not marks or None in marks:
         return False
-    demonstrated = sum(1 for mark in marks if mark)
+    demonstrated = len(marks) - marks.count(False)
     share = _share(required_share)
     # demonstrated / len(marks) >= share, in integers (exact, and without a Fraction per level)
     return demonstrated * share.denominator >= share.numerator * len(marks)
@@ -174,8 +174,8 @@ def competency_result(code, expected, self_levels, supervisor_levels, required_s
     A track's level is None until every indicator of that track is rated; the gap and points
     come from the supervisor's ratings only (the self-ratings are shown, never mixed in).
     """
-    self_level = _level_if_complete(self_levels, required_share)
-    supervisor_level = _level_if_complete(supervisor_levels, required_share)
+    self_level = _passing_if_complete(self_levels, required_share)[0]
+    supervisor_level, passing = _passing_if_complete(supervisor_levels, required_share)
     if supervisor_level is None:
         return CompetencyResult(code, expected, self_level, None, None, None)
     return CompetencyResult(
@@ -185,11 +185,21 @@ def competency_result(code, expected, self_levels, supervisor_levels, required_s
         supervisor_level,
         gap(supervisor_level, expected),
         gap_points(supervisor_level, expected),
-        tuple(levels_above_a_gap(supervisor_levels, required_share)),
+        tuple(sorted(n for n in passing if n > supervisor_level)),  # levels_above_a_gap
     )
 
 
-def _level_if_complete(levels, required_share):
-    if not levels or not is_complete(levels):
-        return None
-    return achieved_level(levels, required_share)
+def _passing_if_complete(levels, required_share):
+    """(achieved level, passing levels) of a track, or (None, set()) until it is all rated:
+    the same rules as is_complete and achieved_level, in one pass over the marks (a round of
+    1,000 people has 8,000 tracks)."""
+    if not levels:
+        return None, set()
+    passing = set()
+    for number, marks in levels.items():
+        marks = list(marks)
+        if None in marks:  # not all rated (is_complete)
+            return None, set()
+        if number in LEVELS and level_passes(marks, required_share):
+            passing.add(number)
+    return _highest_unbroken(passing), passing

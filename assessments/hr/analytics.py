@@ -66,6 +66,16 @@ def csv_response(rows, filename, request=None):
     return download(csv_text(rows), filename, CSV_TYPE)
 
 
+DISAGREEMENTS_SHOWN = 25
+
+
+def widest(disagreements):
+    """The page's list: the widest gaps first (by division and name among equals), at most
+    DISAGREEMENTS_SHOWN; the CSV has them all (216 at 1,000 people)."""
+    ordered = sorted(disagreements, key=lambda item: -abs(item.difference))
+    return ordered[:DISAGREEMENTS_SHOWN]
+
+
 def index(request):
     cycles, cycle = _cycles_and_choice(request)
     department = request.GET.get("department", "")
@@ -83,6 +93,7 @@ def index(request):
         "query": query,
         "drafts_toggle": drafts_toggle,
         "y_max": max((max(row.counts) for row in report.distribution), default=0) if report else 0,
+        "disagreements": widest(report.disagreements) if report else [],
     }
     return render(request, "analytics/index.html", context)
 

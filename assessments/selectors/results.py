@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from assessments import scoring
-from assessments.models import Assessment, Rating, Role
+from assessments.models import Assessment, Cycle, Rating, Role
 from framework.models import Competency, Indicator, ScalePoint
 
 # The rules' constants, for the surfaces that present results (never to score with).
@@ -121,8 +121,9 @@ def shapes_of(frameworks):
 
 def _marks(layout, values, demonstrated):
     """{level: [True/False/None per indicator]} of one track, as the scoring rules want."""
+    rated = values.get
     return {
-        number: [None if values.get(pk) is None else values[pk] in demonstrated for pk in ids]
+        number: [None if (value := rated(pk)) is None else value in demonstrated for pk in ids]
         for number, ids in layout.items()
     }
 
@@ -165,6 +166,18 @@ def _ratings(**where):
     return values
 
 
+def _assessments(where):
+    """The assessments matching `where`, with their person and position class. Those of one
+    round (where names the Cycle) share that Cycle instance: read with each assessment, a
+    round of 1,000 people made 2,000 copies of the same two rows."""
+    related = ("employee", "position_class")
+    cycle = where.get("cycle")
+    if isinstance(cycle, Cycle):
+        rest = {key: value for key, value in where.items() if key != "cycle"}
+        return cycle.assessments.filter(**rest).select_related(*related)
+    return Assessment.objects.filter(**where).select_related("cycle__framework", *related)
+
+
 def load_results(frameworks=None, order_by=None, **where):
     """([PersonResults], {framework id: Shape}) of the assessments matching `where`
     (Assessment field lookups); five queries.
@@ -173,11 +186,7 @@ def load_results(frameworks=None, order_by=None, **where):
     the assessments found. `order_by`: by default round, division, name.
     """
     order = order_by or ("cycle__fiscal_year", "cycle__round", *ROUND_ORDER)
-    assessments = list(
-        Assessment.objects.filter(**where)
-        .select_related("cycle__framework", "employee", "position_class")
-        .order_by(*order)
-    )
+    assessments = list(_assessments(where).order_by(*order))
     values = _ratings(**where)
     if frameworks is None:
         frameworks = {a.cycle.framework for a in assessments}
