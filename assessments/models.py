@@ -282,6 +282,11 @@ class Assessment(models.Model):
         max_length=12, choices=Track.choices, default=Track.NOT_STARTED
     )
     supervisor_submitted_at = models.DateTimeField(null=True, blank=True)
+    # Each track's levels as its ratings give them (selectors/results.py, stored_track), kept
+    # in step by the one writer of ratings (services/rating.py) so that a round's results are
+    # read without reading its 130,000 ratings; None: not worked out, read from the ratings.
+    self_levels = models.JSONField(null=True, blank=True, editable=False)
+    supervisor_levels = models.JSONField(null=True, blank=True, editable=False)
     work_results = models.DecimalField(
         _("work results (%)"),
         max_digits=5,

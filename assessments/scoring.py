@@ -174,8 +174,19 @@ def competency_result(code, expected, self_levels, supervisor_levels, required_s
     A track's level is None until every indicator of that track is rated; the gap and points
     come from the supervisor's ratings only (the self-ratings are shown, never mixed in).
     """
-    self_level = _passing_if_complete(self_levels, required_share)[0]
-    supervisor_level, passing = _passing_if_complete(supervisor_levels, required_share)
+    return result_of_tracks(
+        code,
+        expected,
+        track_levels(self_levels, required_share),
+        track_levels(supervisor_levels, required_share),
+    )
+
+
+def result_of_tracks(code, expected, self_track, supervisor_track):
+    """competency_result from the two tracks as track_levels gives them, (level, passing
+    levels): what a stored track keeps, so that a round is not read indicator by indicator."""
+    self_level = self_track[0]
+    supervisor_level, passing = supervisor_track
     if supervisor_level is None:
         return CompetencyResult(code, expected, self_level, None, None, None)
     return CompetencyResult(
@@ -189,10 +200,9 @@ def competency_result(code, expected, self_levels, supervisor_levels, required_s
     )
 
 
-def _passing_if_complete(levels, required_share):
-    """(achieved level, passing levels) of a track, or (None, set()) until it is all rated:
-    the same rules as is_complete and achieved_level, in one pass over the marks (a round of
-    1,000 people has 8,000 tracks)."""
+def track_levels(levels, required_share=1.0):
+    """(achieved level, passing levels) of one track of one competency, or (None, set()) until
+    every indicator is rated: is_complete, passing_levels and achieved_level in one pass."""
     if not levels:
         return None, set()
     passing = set()

@@ -42,6 +42,9 @@ FIGURES = {
     "framework": ("framework page", "login", None, None),
     "pdf_form": ("a person's PDF form: queries, context, render", "pdf_floor", 400, 400),
     "pdf_kept": ("the same form downloaded again (kept)", "login", None, None),
+    # once each, at the end: they change the round
+    "print": ("print_appraisals' engine: 50 forms on 2 processes", None, 11_250, 11_250),
+    "import": ("import_ratings --submit, 66 rows a person, everyone", None, 5_000, 25_000),
 }
 
 
@@ -137,7 +140,83 @@ def measure(size, repeat):
     results = {"seed": {"ms": (time.perf_counter() - started) * 1000, "queries": None}}
     for name, run in requests(size).items():
         results[name] = timed(run, repeat)
+    results["print"] = once(print_fifty)
+    results["import"] = import_everyone(size)
     return results
+
+
+def once(run):
+    started = time.perf_counter()
+    run()
+    return {"ms": (time.perf_counter() - started) * 1000, "queries": None}
+
+
+def print_fifty():
+    """What `print_appraisals --workers 2` does for 50 people (200 forms ≤ 45 s: 50 ≤ 11.25 s)."""
+    from assessments.models import Cycle
+    from assessments.reports.batch import assessments_to_print, print_forms
+
+    cycle = Cycle.objects.get(status="open")
+    chosen = assessments_to_print(cycle)[:50]
+    result = print_forms(chosen, workers=2)
+    if len(result.printed) != len(chosen):
+        raise SystemExit(f"print_appraisals printed {len(result.printed)} of {len(chosen)} forms")
+
+
+def import_everyone(size):
+    """`import_ratings --submit` of 66 rows for every person whose rating is still open (the
+    self-assessment, else the supervisor's), scaled to 66 rows for all `size` people."""
+    import csv
+
+    from django.core.management import call_command
+
+    rows = import_rows()
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", dir=ROOT / "var", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["employee_code", "role", "competency", "level", "indicator", "value"])
+        writer.writerows(rows)
+        file.flush()
+        with open(os.devnull, "w") as quiet:
+            started = time.perf_counter()
+            call_command(
+                "import_ratings", file.name, "--cycle", _open_code(), "--submit", stdout=quiet
+            )
+            elapsed = (time.perf_counter() - started) * 1000
+    return {"ms": elapsed * size * 66 / len(rows), "queries": None, "rows": len(rows)}
+
+
+def _open_code():
+    from assessments.models import Cycle
+
+    return Cycle.objects.get(status="open").code
+
+
+def import_rows():
+    """CSV rows rating every indicator of each open track (shown up to level 3)."""
+    from assessments.models import Assessment, Cycle, Role, Track
+    from framework.models import Indicator, ScalePoint
+
+    cycle = Cycle.objects.get(status="open")
+    scale = ScalePoint.objects.filter(framework=cycle.framework)
+    shown = scale.filter(demonstrated=True).first().value
+    not_shown = scale.filter(demonstrated=False).first().value
+    indicators = list(
+        Indicator.objects.filter(level__competency__framework=cycle.framework).values_list(
+            "level__competency__code", "level__number", "number"
+        )
+    )
+    rows = []
+    for a in Assessment.objects.filter(cycle=cycle).select_related("employee"):
+        if a.self_state != Track.SUBMITTED:
+            role = Role.SELF
+        elif a.supervisor_state != Track.SUBMITTED:
+            role = Role.SUPERVISOR
+        else:
+            continue
+        for code, level, number in indicators:
+            value = shown if level <= 3 else not_shown
+            rows.append([a.employee.employee_code, role, code, level, number, value])
+    return rows
 
 
 def timed(run, repeat):
@@ -264,6 +343,8 @@ def _cell(figure, floor):
     text = f"{figure['ms']:,.0f} ms" if figure["ms"] >= 10 else f"{figure['ms']:.1f} ms"
     if figure.get("queries") is not None:
         text += f" ({figure['queries']} q)"
+    if figure.get("rows") is not None:
+        text += f" (from {figure['rows']:,} rows)"
     if floor:
         text += f" ×{figure['ms'] / floor['ms']:.1f}"
     return text

@@ -3,11 +3,13 @@ assessments, and every surface reads it (the results page, the printed forms, th
 export, the analytics and the dashboard). Only this module and assessments/scoring.py compute
 levels, gaps, points, scores, totals and bands.
 
-Queries are fixed whatever the number of people: the assessments in one, all their ratings in
-one, the competencies, indicators and demonstrated scale points of the framework version(s) in
-three (`load_results`: five in all). The rules applied (ARCHITECTURE.md, DOMAIN.md): the
-supervisor's ratings give the result, a track gives a level only when every indicator of that
-competency is rated, the self-ratings are shown beside it, never mixed in.
+Queries are fixed whatever the number of people: the assessments in one, the competencies,
+indicators and demonstrated scale points of the framework version(s) in three, and the ratings
+of the started tracks whose levels are not stored (below) in one, left out when there are
+none, as for every round scored since migration 0018 (`load_results`: four, or five). The
+rules applied (ARCHITECTURE.md, DOMAIN.md): the supervisor's ratings give the result, a track
+gives a level only when every indicator of that competency is rated, the self-ratings are shown
+beside it, never mixed in.
 """
 
 from collections import defaultdict
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from assessments import scoring
-from assessments.models import Assessment, Cycle, Rating, Role
+from assessments.models import Assessment, Cycle, Rating, Role, Track
 from framework.models import Competency, Indicator, ScalePoint
 
 # The rules' constants, for the surfaces that present results (never to score with).
@@ -128,19 +130,81 @@ def _marks(layout, values, demonstrated):
     }
 
 
-def score(assessment, shape, values):
-    """PersonResults of one assessment from its ratings {role: {indicator id: value}}."""
+# ---------------------------------------------------------------- a track's stored levels
+#
+# Assessment.self_levels / supervisor_levels keep what a track's ratings give each competency,
+# {"framework": id, "levels": {code: [level or None, [passing levels]]}}, written by the one
+# writer of ratings (services/rating.py, with track_record) in the same transaction. A track
+# without it (None, or worked out for another framework version) is read from its ratings.
+
+TRACK_FIELDS = {Role.SELF: "self_levels", Role.SUPERVISOR: "supervisor_levels"}
+
+
+def track_record(shape, values):
+    """The stored levels of one track from its ratings {indicator id: value}."""
     share = shape.framework.required_share
+    levels = {}
+    for competency in shape.competencies:
+        marks = _marks(shape.layout[competency.code], values, shape.demonstrated)
+        level, passing = scoring.track_levels(marks, share)
+        levels[competency.code] = [level, sorted(passing)]
+    return {"framework": shape.framework.pk, "levels": levels}
+
+
+def track_record_of(assessment, role):
+    """The stored levels of one track, read from its ratings now (four queries): for the
+    writer of ratings, in its transaction."""
+    framework = assessment.cycle.framework
+    shape = shapes_of([framework])[framework.pk]
+    ratings = Rating.objects.filter(assessment=assessment, role=role)
+    return track_record(shape, dict(ratings.values_list("indicator_id", "value")))
+
+
+def stored_tracks(assessment, shape, role):
+    """{code: (level, passing levels)} of one track as stored, or None when it must be read
+    from the ratings."""
+    record = getattr(assessment, TRACK_FIELDS[role])
+    if not record or record.get("framework") != shape.framework.pk:
+        return None
+    levels = record["levels"]
+    if any(competency.code not in levels for competency in shape.competencies):
+        return None
+    return {code: (level, set(passing)) for code, (level, passing) in levels.items()}
+
+
+def needs_ratings(assessment, shape):
+    """Whether a track of this assessment must be read from its ratings: it has some (it was
+    started: only a save starts it) and its levels are not stored (a round from before 0018)."""
+    return any(
+        assessment.track_state(role) != Track.NOT_STARTED
+        and stored_tracks(assessment, shape, role) is None
+        for role in TRACK_FIELDS
+    )
+
+
+def _tracks(assessment, shape, values, role):
+    stored = stored_tracks(assessment, shape, role)
+    if stored is not None:
+        return stored
+    share = shape.framework.required_share
+    return {
+        competency.code: scoring.track_levels(
+            _marks(shape.layout[competency.code], values.get(role, {}), shape.demonstrated), share
+        )
+        for competency in shape.competencies
+    }
+
+
+def score(assessment, shape, values):
+    """PersonResults of one assessment from its tracks' stored levels or, where a track has
+    none, from its ratings `values` {role: {indicator id: value}}."""
+    own = _tracks(assessment, shape, values, Role.SELF)
+    theirs = _tracks(assessment, shape, values, Role.SUPERVISOR)
     results = {}
     for competency in shape.competencies:
-        layout = shape.layout[competency.code]
-        results[competency.code] = scoring.competency_result(
-            competency.code,
-            assessment.expected_levels.get(competency.code, 0),
-            _marks(layout, values.get(Role.SELF, {}), shape.demonstrated),
-            _marks(layout, values.get(Role.SUPERVISOR, {}), shape.demonstrated),
-            share,
-        )
+        code = competency.code
+        expected = assessment.expected_levels.get(code, 0)
+        results[code] = scoring.result_of_tracks(code, expected, own[code], theirs[code])
     person = PersonResults(assessment, results)
     if results and all(row.points is not None for row in results.values()):
         weight = assessment.cycle.competency_weight
@@ -187,12 +251,20 @@ def load_results(frameworks=None, order_by=None, **where):
     """
     order = order_by or ("cycle__fiscal_year", "cycle__round", *ROUND_ORDER)
     assessments = list(_assessments(where).order_by(*order))
-    values = _ratings(**where)
     if frameworks is None:
         frameworks = {a.cycle.framework for a in assessments}
     shapes = shapes_of(frameworks)
+    unstored = [
+        a.pk
+        for a in assessments
+        if a.cycle.framework_id in shapes and needs_ratings(a, shapes[a.cycle.framework_id])
+    ]
+    if len(unstored) == len(assessments):
+        values = _ratings(**where)  # none stored (a round from before 0018): read them all
+    else:
+        values = _ratings(pk__in=unstored) if unstored else {}
     people = [
-        score(a, shapes[a.cycle.framework_id], values[a.pk])
+        score(a, shapes[a.cycle.framework_id], values.get(a.pk, {}))
         for a in assessments
         if a.cycle.framework_id in shapes
     ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import (
+    Assessment,
     AssessmentEvent,
     CompetencyComment,
     Cycle,
@@ -17,6 +18,7 @@ from assessments.models import (
     Role,
     Track,
 )
+from assessments.selectors import results
 from assessments.services.base import (
     IncompleteRatings,
     WorkflowError,
@@ -127,6 +129,7 @@ def save_ratings(
         changes[f"{role}_state"] = Track.IN_PROGRESS
     bump_version(assessment, expected_version, track=role, **changes)
     _write_ratings(assessment, role, by, values)
+    _store_levels(assessment, role)
     _write_comments(assessment, role, by, comments)
     # the count only: the history says "N ratings saved" in the reader's language
     count = str(sum(v is not None for v in values.values()))
@@ -194,6 +197,15 @@ def _write_ratings(assessment, role, by, values):
     Rating.objects.bulk_create(to_create)
     Rating.objects.bulk_update(to_update, ["value", "rated_by", "rated_at"])
     Rating.objects.filter(pk__in=to_delete).delete()
+
+
+def _store_levels(assessment, role):
+    """Keep the track's levels (Assessment.self_levels / supervisor_levels) in step with the
+    ratings just written, in the same transaction: the results of a round are read from them."""
+    field = results.TRACK_FIELDS[role]
+    record = results.track_record_of(assessment, role)
+    Assessment.objects.filter(pk=assessment.pk).update(**{field: record})
+    setattr(assessment, field, record)
 
 
 def _write_comments(assessment, role, by, comments):

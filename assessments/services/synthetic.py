@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Department, Employee, Rating, Role, Track
+from assessments.selectors import results
 from assessments.services import rounds
 from framework.models import Framework, Indicator, PositionClass, ScalePoint
 
@@ -150,6 +151,7 @@ def _write_ratings(cycle, framework, employees, rng):
     yes = [p.value for p in scale if p.demonstrated]
     no = [p.value for p in scale if not p.demonstrated]
     users = {e.pk: e.user_id for e in employees}
+    shape = results.shapes_of([framework])[framework.pk]
     assessments = list(Assessment.objects.filter(cycle=cycle).order_by("employee_id"))
     stages, weights = zip(*STAGES, strict=True)
     ratings = []
@@ -158,14 +160,19 @@ def _write_ratings(cycle, framework, employees, rng):
         stage = rng.choices(stages, weights)[0]
         if assessment.supervisor_id is None and stage not in ("not_started", "self_draft"):
             stage = "self_submitted"  # nobody in the portal rates the chief
-        ratings += _track(assessment, Role.SELF, stage, indicators, yes, no, rng, users)
-        ratings += _track(assessment, Role.SUPERVISOR, stage, indicators, yes, no, rng, users)
+        for role, field in results.TRACK_FIELDS.items():
+            track = _track(assessment, role, stage, indicators, yes, no, rng, users)
+            values = {rating.indicator_id: rating.value for rating in track}
+            setattr(assessment, field, results.track_record(shape, values))
+            ratings += track
         _set_stage(assessment, stage, now, rng)
         if len(ratings) >= BATCH:
             Rating.objects.bulk_create(ratings, batch_size=BATCH)
             ratings = []
     Rating.objects.bulk_create(ratings, batch_size=BATCH)
     fields = [
+        "self_levels",
+        "supervisor_levels",
         "self_state",
         "self_submitted_at",
         "supervisor_state",

@@ -467,7 +467,10 @@ def test_the_page_lists_the_25_widest_disagreements_and_the_csv_all_of_them():
 
     # 30 people two levels apart in name order, then one three apart and one four below
     items = [SimpleNamespace(name=f"p{i:02}", difference=2) for i in range(30)]
-    items += [SimpleNamespace(name="wide", difference=3), SimpleNamespace(name="low", difference=-4)]
+    items += [
+        SimpleNamespace(name="wide", difference=3),
+        SimpleNamespace(name="low", difference=-4),
+    ]
     shown = widest(items)
     assert [item.name for item in shown[:2]] == ["low", "wide"]
     assert [item.name for item in shown[2:]] == [f"p{i:02}" for i in range(23)]
