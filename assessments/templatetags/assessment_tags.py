@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from competency_portal.lib.thai import signed, thai_digits
@@ -102,3 +103,39 @@ def _result_cell(row):
         return row.code, "", "" if points is None else points, "–"
     shown = format_html(LEVEL_AND_POINTS, thai_digits(achieved), thai_digits(points))
     return row.code, achieved, "" if points is None else points, shown
+
+
+RATING_OPTION = (
+    '<input type="radio" class="btn-check" name="r{0}" id="r{0}-{1}" value="{1}" '
+    'autocomplete="off"{2}>\n'
+    '<label class="btn btn-sm btn-outline-{3}" for="r{0}-{1}">{4}</label>\n'
+)
+
+
+@register.simple_tag
+def rating_options(row, scale, read_only=False):
+    """The radio buttons of one indicator, a button per scale point: made here, not in a
+    template loop over 66 indicators × the scale, which took a third of the rating page."""
+    pk, value = row.indicator.pk, row.value
+    return format_html_join(
+        "",
+        RATING_OPTION,
+        (
+            (
+                pk,
+                point.value,
+                mark_safe(_checked(point.value == value) + _disabled(read_only)),  # noqa: S308
+                "success" if point.demonstrated else "secondary",
+                point.label,
+            )
+            for point in scale
+        ),
+    )
+
+
+def _checked(checked):
+    return " checked" if checked else ""
+
+
+def _disabled(disabled):
+    return " disabled" if disabled else ""
