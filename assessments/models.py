@@ -116,7 +116,12 @@ class Cycle(models.Model):
         CLOSED = "closed", _("Closed")
 
     class Method(models.TextChoices):
+        """How the competency score is worked out (assessments/scoring.py, issue 15)."""
+
         BAR = "bar", _("Points from the gap to the expected level")
+        RATING = "rating", _("The achieved level × the competency's weight")
+        RATING_EQUAL = "rating_equal", _("The achieved level, every competency the same weight")
+        HYBRID = "hybrid", _("Achieved levels ÷ expected levels, at most 100 %")
 
     class TotalRounding(models.TextChoices):
         """How the total is rounded: a round keeps the rule it was scored with."""
@@ -154,8 +159,14 @@ class Cycle(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     method = models.CharField(
-        _("scoring method"), max_length=10, choices=Method.choices, default=Method.BAR
+        _("scoring method"), max_length=12, choices=Method.choices, default=Method.BAR
     )
+    # Method.RATING: {competency code: weight (%)}, totalling 100 over the framework's competencies
+    competency_weights = models.JSONField(
+        _("weights of the competencies"), default=dict, blank=True
+    )
+    # The lowest total of ดีเด่น, ดีมาก, ดี and พอใช้ (below: ต้องปรับปรุง); empty: the defaults
+    band_thresholds = models.JSONField(_("thresholds of the bands"), default=list, blank=True)
     total_rounding = models.CharField(
         _("rounding of the total"),
         max_length=10,

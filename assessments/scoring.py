@@ -117,6 +117,81 @@ def competency_score(points):
     return score.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+# Competency scoring methods (issue 15), chosen per round (Cycle.method): a round keeps the one
+# it was scored with. docs/appraisal-rules.md says where each comes from.
+BAR = "bar"  # points from the gap to the expected level (above: competency_score)
+RATING = "rating"  # the achieved level (of 5) × the competency's weight, weights totalling 100
+RATING_EQUAL = "rating_equal"  # the same with every competency weighing the same
+HYBRID = "hybrid"  # Σ achieved ÷ Σ expected, at most 100 %
+METHODS = (BAR, RATING, RATING_EQUAL, HYBRID)
+MAX_LEVEL = LEVELS[-1]
+
+
+def rating_score(levels, weights):
+    """Σ achieved level × weight ÷ 5 over the competencies, a percentage: the sum of the parts
+    (rating_part) as a form prints them, each rounded to two places, so that the form adds up.
+    `levels` and `weights` (percent, totalling 100) go competency by competency."""
+    levels, weights = list(levels), [Decimal(w) for w in weights]
+    if len(levels) != len(weights) or sum(weights) != 100:
+        raise ValueError(f"weights must total 100, one per competency: {weights!r}")
+    return _sum_of_parts(levels, weights)
+
+
+def rating_equal_score(levels):
+    """rating_score with every competency weighing the same: Σ achieved ÷ (5 × count) × 100,
+    worked out exactly and rounded once (with three competencies a part is a third of a
+    percent; rounded parts would give a person at level 5 everywhere 99.99)."""
+    levels = list(levels)
+    if not levels:
+        return Decimal("0.00")
+    if any(not 0 <= level <= MAX_LEVEL for level in levels):
+        raise ValueError(f"levels must be 0–{MAX_LEVEL}: {levels!r}")
+    return _two_places(Fraction(sum(levels) * 100, MAX_LEVEL * len(levels)))
+
+
+def rating_part(level, weight):
+    """One competency's part of a rating score: its level × its weight ÷ 5, two places."""
+    return _two_places(Fraction(level) * Fraction(weight) / MAX_LEVEL)
+
+
+def _sum_of_parts(levels, weights):
+    if any(not 0 <= level <= MAX_LEVEL for level in levels):
+        raise ValueError(f"levels must be 0–{MAX_LEVEL}: {levels!r}")
+    parts = (rating_part(level, weight) for level, weight in zip(levels, weights, strict=True))
+    return sum(parts, Decimal("0.00"))
+
+
+def hybrid_score(levels, expected):
+    """Σ achieved ÷ Σ expected × 100, at most 100, two places; 100 when nothing is expected."""
+    levels, expected = list(levels), list(expected)
+    if sum(expected) == 0:
+        return Decimal("100.00")
+    return _two_places(min(Fraction(sum(levels), sum(expected)), Fraction(1)) * 100)
+
+
+def score_by_method(method, levels, expected, weights=None):
+    """The competency score (%) of one person by a round's method, from the supervisor's
+    achieved levels and the expected levels (and, for RATING, the weights), competency by
+    competency."""
+    levels, expected = list(levels), list(expected)
+    if method == BAR:
+        return competency_score(gap_points(a, e) for a, e in zip(levels, expected, strict=True))
+    if method == RATING:
+        return rating_score(levels, weights)
+    if method == RATING_EQUAL:
+        return rating_equal_score(levels)
+    if method == HYBRID:
+        return hybrid_score(levels, expected)
+    raise ValueError(f"unknown method {method!r}")
+
+
+def _two_places(fraction):
+    """An exact Fraction as a Decimal with two places, half up."""
+    whole = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+    # Decimal division is exact to 28 digits: enough for a half to round the right way
+    return whole.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
 def weighted_competency_score(score, weight=Decimal("30")):
     """The competency part of the appraisal: score × weight %, two places."""
     return (Decimal(score) * Decimal(weight) / 100).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
@@ -146,15 +221,16 @@ def weighted_total(score, work_results, weight=Decimal("30"), rounded_parts=True
     return total.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def band(total):
-    """(code, Thai label) of the band a weighted total falls in; None without a total."""
+def band(total, bands=BANDS):
+    """(code, Thai label) of the band a weighted total falls in; None without a total.
+    `bands`: (lowest total, code, label), highest first (a round's own, or BANDS)."""
     if total is None:
         return None
     total = Decimal(total)
-    for lowest, code, label in BANDS:
+    for lowest, code, label in bands:
         if total >= lowest:
             return code, label
-    return BANDS[-1][1], BANDS[-1][2]
+    return bands[-1][1], bands[-1][2]
 
 
 @dataclass(frozen=True)

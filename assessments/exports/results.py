@@ -13,7 +13,8 @@ rounded to two places (assessments/scoring.py, rule 5), as on the page and the p
 `submitted_only` leaves out the tracks not submitted yet: the self-assessed level only once
 the self-assessment is submitted; the supervisor's level, gap, points, scores, work results,
 total and band only once the supervisor's rating is submitted (a draft, even complete, gives
-empty cells). The last column, `stage`, is the assessment's step (Assessment.stage).
+empty cells). The column `stage` is the assessment's step (Assessment.stage); after it,
+`competency_method` and `competency_part` (METHOD_COLUMNS, issue 15).
 """
 
 import io
@@ -27,7 +28,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from assessments.models import STAGES, Track
+from assessments.models import STAGES, Cycle, Track
 from assessments.selectors.results import BAND_LABELS, round_results
 from competency_portal.lib.csvfiles import FORMULA_STARTS, csv_text
 from competency_portal.lib.thai import display_width
@@ -49,7 +50,11 @@ MACHINE_COLUMNS = (
 EXTRA_COLUMNS = ("competency_score", "weighted_score", "work_results", "total", "band")
 # Added later, always at the end: the assessment's step, a code of assessments.models.STAGES.
 STAGE_COLUMNS = ("stage",)
-COLUMNS = MACHINE_COLUMNS + EXTRA_COLUMNS + STAGE_COLUMNS
+# Added with the scoring methods (issue 15): the round's method (a Cycle.Method code) and what
+# the competency adds to the score by it (the points of "bar", level × weight ÷ 5 of "rating"
+# and "rating_equal", empty for "hybrid", whose score is one ratio of sums).
+METHOD_COLUMNS = ("competency_method", "competency_part")
+COLUMNS = MACHINE_COLUMNS + EXTRA_COLUMNS + STAGE_COLUMNS + METHOD_COLUMNS
 
 # The workbook is a Thai document whatever the language of the page it is downloaded from
 # (like the printed forms): its headers are data, written here in Thai.
@@ -72,6 +77,8 @@ THAI_HEADERS = {
     "total": "คะแนนรวม",
     "band": "ระดับผลการประเมิน",
     "stage": "ขั้นตอน",
+    "competency_method": "วิธีคิดคะแนนสมรรถนะ",
+    "competency_part": "คะแนนของสมรรถนะนี้",
 }
 SUMMARY_LEVEL = "{code} ระดับ"
 SUMMARY_POINTS = "{code} คะแนน"
@@ -124,6 +131,7 @@ def only_submitted(person):
     return replace(
         person,
         results=results,
+        parts={},
         score=None,
         weighted=None,
         weighted_work=None,
@@ -143,7 +151,7 @@ def rows(cycle, people=None, submitted_only=False):
     table = []
     for person in _shown(people, submitted_only):
         head, totals = _person(person), _totals(person, submitted_only)
-        stage = {"stage": person.assessment.stage}
+        stage = {"stage": person.assessment.stage, "competency_method": cycle.method}
         for row in person.results.values():
             table.append(
                 {
@@ -156,6 +164,7 @@ def rows(cycle, people=None, submitted_only=False):
                     "points": row.points,
                     **totals,
                     **stage,
+                    "competency_part": person.parts.get(row.code),
                 }
             )
     return table
@@ -198,6 +207,9 @@ def _cell_value(column, value):
         return BAND_LABELS.get(value) if value else None
     if column == "stage":
         return _stage_label(value)
+    if column == "competency_method":
+        with translation.override("th"):
+            return str(Cycle.Method(value).label)
     return value
 
 

@@ -103,7 +103,7 @@ def person_form(assessment):
         results=results,
         plan=plan,
         reviewer_above=person_above(assessment),
-        bands=band_ranges(),
+        bands=band_ranges(assessment.cycle),
         other_suggestions=other_suggestions(sheet, plan),
     )
 

@@ -15,6 +15,7 @@ beside it, never mixed in.
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from fractions import Fraction
 
 from assessments import scoring
 from assessments.models import Assessment, Cycle, Rating, Role, Track
@@ -35,10 +36,11 @@ class BandRange:
     highest: Decimal | None  # None: up to 100
 
 
-def band_ranges():
-    """The bands with their thresholds, highest first: ดีเด่น 90–100, ดีมาก 80–89.99, …"""
+def band_ranges(cycle=None):
+    """The bands with their thresholds, highest first: ดีเด่น 90–100, ดีมาก 80–89.99, …
+    (those of `cycle`, round_bands, when given)."""
     ranges, above = [], None
-    for lowest, code, label in scoring.BANDS:
+    for lowest, code, label in scoring.BANDS if cycle is None else round_bands(cycle):
         ranges.append(BandRange(code, label, lowest, None if above is None else above - TWO_PLACES))
         above = lowest
     return ranges
@@ -70,6 +72,7 @@ class PersonResults:
     weighted_work: Decimal | None = None  # the work results' weighted part
     total: Decimal | None = None
     band: tuple | None = None  # (code, Thai label)
+    parts: dict = field(default_factory=dict)  # code → its part of the score (competency_parts)
     rows: list = field(default_factory=list)  # [(block, result)] once put `beside` a sheet
 
     @property
@@ -206,17 +209,64 @@ def score(assessment, shape, values):
         expected = assessment.expected_levels.get(code, 0)
         results[code] = scoring.result_of_tracks(code, expected, own[code], theirs[code])
     person = PersonResults(assessment, results)
+    cycle = assessment.cycle
+    person.parts = competency_parts(cycle, results.values())
     if results and all(row.points is not None for row in results.values()):
-        weight = assessment.cycle.competency_weight
-        person.score = scoring.competency_score(row.points for row in results.values())
+        weight = cycle.competency_weight
+        person.score = scoring.score_by_method(
+            cycle.method,
+            [row.supervisor_level for row in results.values()],
+            [row.expected for row in results.values()],
+            [Decimal(cycle.competency_weights.get(code, 0)) for code in results],
+        )
         person.weighted = scoring.weighted_competency_score(person.score, weight)
         person.weighted_work = scoring.weighted_work_results(assessment.work_results, weight)
-        rounded_parts = assessment.cycle.total_rounding == "parts"
+        rounded_parts = cycle.total_rounding == "parts"
         person.total = scoring.weighted_total(
             person.score, assessment.work_results, weight, rounded_parts
         )
-        person.band = scoring.band(person.total)
+        person.band = scoring.band(person.total, round_bands(cycle))
     return person
+
+
+# ---------------------------------------------------------------- a round's scoring rules
+
+DEFAULT_THRESHOLDS = [lowest for lowest, _code, _label in scoring.BANDS[:-1]]
+
+
+def round_bands(cycle):
+    """The bands of a round, (lowest total, code, Thai label) highest first: its own
+    thresholds (Cycle.band_thresholds) or the defaults."""
+    if not cycle.band_thresholds:
+        return scoring.BANDS
+    lowest = [Decimal(value) for value in cycle.band_thresholds] + [Decimal("0")]
+    return tuple(
+        (low, code, label)
+        for low, (_default, code, label) in zip(lowest, scoring.BANDS, strict=True)
+    )
+
+
+def competency_parts(cycle, rows):
+    """{code: what each competency adds to the score, as the round's form prints it}: points
+    (bar), the level × weight ÷ 5 (rating, equal or not), or nothing (hybrid: one ratio of
+    sums); None for a competency without the supervisor's level yet."""
+    rows = list(rows)
+    method = cycle.method
+    if method == scoring.BAR:
+        return {row.code: row.points for row in rows}
+    if method == scoring.HYBRID:
+        return {}
+    weights = (
+        {row.code: Decimal(cycle.competency_weights.get(row.code, 0)) for row in rows}
+        if method == scoring.RATING
+        else dict.fromkeys((row.code for row in rows), Fraction(100, len(rows) or 1))
+    )
+    return {
+        row.code: None
+        if row.supervisor_level is None
+        else scoring.rating_part(row.supervisor_level, weights[row.code])
+        for row in rows
+    }
 
 
 def _ratings(**where):

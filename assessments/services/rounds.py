@@ -16,6 +16,7 @@ from assessments.models import (
     Cycle,
     Employee,
 )
+from assessments.services import round_scoring
 from assessments.services.base import (
     WorkflowError,
 )
@@ -93,6 +94,7 @@ def open_cycle(*, cycle, by=None, framework=None):
     framework = framework or framework_to_pin()
     if framework.status == Framework.Status.DRAFT:
         raise WorkflowError(_("A draft framework cannot be used for a round."))
+    round_scoring.check_ready(cycle, framework)
     cycle.framework = framework
     cycle.status = Cycle.Status.OPEN
     cycle.opened_at = timezone.now()

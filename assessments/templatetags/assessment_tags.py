@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from assessments.models import Cycle
 from competency_portal.lib.thai import signed, thai_digits
 
 register = template.Library()
@@ -94,15 +95,22 @@ LEVEL_AND_POINTS = '<span>{} <span class="small text-body-secondary">({})</span>
 def result_cells(person):
     """The dashboard's cells of one person's competency levels (with points): made here, not in
     a template loop, which took half of the page's rendering (200 cells a page)."""
-    return format_html_join("", RESULT_CELL, (_result_cell(row) for row in person.results.values()))
+    parts = person.parts
+    return format_html_join(
+        "", RESULT_CELL, (_result_cell(row, parts.get(row.code)) for row in person.results.values())
+    )
 
 
-def _result_cell(row):
-    achieved, points = row.supervisor_level, row.points
+def _result_cell(row, part):
+    """(code, level, part, shown) of one cell; `part` what the competency adds to the score by
+    the round's method (its points, for the bar scale), None where the method has none."""
+    achieved = row.supervisor_level
     if achieved is None:
-        return row.code, "", "" if points is None else points, "–"
-    shown = format_html(LEVEL_AND_POINTS, thai_digits(achieved), thai_digits(points))
-    return row.code, achieved, "" if points is None else points, shown
+        return row.code, "", "", "–"
+    if part is None:  # a hybrid round: the level alone
+        return row.code, achieved, "", thai_digits(achieved)
+    shown = format_html(LEVEL_AND_POINTS, thai_digits(achieved), thai_digits(part))
+    return row.code, achieved, part, shown
 
 
 RATING_OPTION = (
@@ -139,3 +147,54 @@ def _checked(checked):
 
 def _disabled(disabled):
     return " disabled" if disabled else ""
+
+
+# ---------------------------------------------------------------- a round's scoring method
+
+
+@register.simple_tag
+def part_heading(cycle, short=False):
+    """The heading of the column of what each competency adds to the score (by the method);
+    `short` for a narrow column."""
+    if cycle.method == Cycle.Method.BAR:
+        return _("Pts") if short else _("Points")
+    if short:
+        return _("Score")
+    if cycle.method == Cycle.Method.HYBRID:
+        return _("Part of the score")
+    return _("Level × weight ÷ 5")
+
+
+@register.simple_tag
+def method_note(cycle):
+    """How the round's competency score is worked out, in a sentence for the forms and pages."""
+    method = cycle.method
+    if method == Cycle.Method.RATING:
+        weights = ", ".join(
+            f"{code} {thai_digits(_plain(weight))} %"
+            for code, weight in cycle.competency_weights.items()
+        )
+        return _(
+            "Score: each competency's achieved level (of 5) × its weight ÷ 5, added up "
+            "(weights: %(weights)s)."
+        ) % {"weights": weights}
+    if method == Cycle.Method.RATING_EQUAL:
+        return _(
+            "Score: the achieved levels (of 5) with every competency the same weight: their "
+            "sum ÷ (5 × the number of competencies) × 100."
+        )
+    if method == Cycle.Method.HYBRID:
+        return _(
+            "Score: the sum of the achieved levels ÷ the sum of the expected levels × 100, at "
+            "most 100."
+        )
+    return _(
+        "Points: at or above the expected level 3, one level below 2, two below 1, three or "
+        "more below 0."
+    )
+
+
+def _plain(weight):
+    """ "40.00" as "40", "12.50" as "12.5"."""
+    text = str(weight)
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -22,7 +22,8 @@ from tests.factories import rate, values_up_to
 
 HEADER = (
     "employee_code,full_name,department,position_class,competency,expected_level,self_level,"
-    "supervisor_level,gap,points,competency_score,weighted_score,work_results,total,band,stage"
+    "supervisor_level,gap,points,competency_score,weighted_score,work_results,total,band,stage,"
+    "competency_method,competency_part"
 )
 # The Thai labels of the stages (locale/th), as the workbook shows them.
 STAGE_THAI = {
@@ -116,6 +117,8 @@ def expected_rows(client, cast, cycle):
                     "total": results.total,
                     "band": results.band,
                     "stage": STAGES_OF_RATED_ROUND[a.employee.employee_code],
+                    "competency_method": cycle.method,
+                    "competency_part": results.parts.get(row.code),  # the page's column
                 }
             )
     return table
@@ -136,6 +139,8 @@ def as_xlsx_value(column, value):
         return value[1] if value else None
     if column == "stage":
         return STAGE_THAI[value]
+    if column == "competency_method":
+        return {"bar": "คะแนนตามส่วนต่างจากระดับที่คาดหวัง"}[value]
     if isinstance(value, Decimal):
         return float(value)
     return value
@@ -285,8 +290,10 @@ def test_an_incomplete_person_has_empty_cells(round_open):
     book = openpyxl.load_workbook(io.BytesIO(results_export.export_xlsx(cycle)))
     _header, table = read_sheet(book["ผลการประเมิน"])
     palad_cells = [row for row in table if row[0] == "K0001"]
-    assert palad_cells and all(cell is None for row in palad_cells for cell in row[6:-1])
-    assert {row[-1] for row in palad_cells} == {"ยังไม่เริ่ม"}
+    columns = results_export.COLUMNS
+    derived_cells = slice(columns.index("self_level"), columns.index("band") + 1)
+    assert palad_cells and all(cell is None for row in palad_cells for cell in row[derived_cells])
+    assert {row[columns.index("stage")] for row in palad_cells} == {"ยังไม่เริ่ม"}
 
 
 def test_rows_are_ordered_by_division_then_name_then_competency(round_open):
@@ -494,7 +501,7 @@ def test_the_stage_is_the_last_column_and_names_each_persons_step(round_open):
 
     text = results_export.export_csv(cycle)
 
-    assert text.split("\r\n")[0].endswith(",band,stage")
+    assert ",band,stage," in text.split("\r\n")[0]  # then the columns added after it
     stages = {row["employee_code"]: row["stage"] for row in read_csv(text)}
     assert stages == {**STAGES_OF_RATED_ROUND, "K0202": "acknowledged"}
     book = openpyxl.load_workbook(io.BytesIO(results_export.export_xlsx(cycle)))

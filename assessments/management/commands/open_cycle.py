@@ -1,5 +1,7 @@
 """`open_cycle --code 2569-1 --fiscal-year 2569 --round 1 [--framework-version N]`: create (if
-new) and open a round."""
+new) and open a round; how it scores may be set on the way (issue 15):
+`[--competency-method bar|rating|rating_equal|hybrid] [--competency-weights ACH=40,COM=20,…]
+[--competency-part 30] [--bands 90,80,70,60]` (docs/appraisal-rules.md)."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessments import services
 from assessments.models import Cycle
+from assessments.services import round_scoring
 from competency_portal.lib.commands import PortalCommand
 from competency_portal.lib.textguard import clean_text
 from competency_portal.lib.thai import be_date
@@ -24,6 +27,26 @@ class Command(PortalCommand):
         parser.add_argument("--fiscal-year", type=int, required=True, help="2569 (Buddhist Era)")
         parser.add_argument("--round", type=int, required=True, choices=[1, 2])
         parser.add_argument("--framework-version", type=int, default=None)
+        parser.add_argument(
+            "--competency-method",
+            choices=Cycle.Method.values,
+            help=_("How the competency score is worked out (default: bar, the round's own)"),
+        )
+        parser.add_argument(
+            "--competency-weights",
+            type=clean_text,
+            help=_("For the rating method: CODE=percent for each competency, e.g. ACH=40,COM=20"),
+        )
+        parser.add_argument(
+            "--competency-part",
+            type=clean_text,
+            help=_("Weight of competencies in the total, percent (default 30)"),
+        )
+        parser.add_argument(
+            "--bands",
+            type=clean_text,
+            help=_("Lowest totals of excellent, very good, good and fair, e.g. 90,80,70,60"),
+        )
 
     def handle(self, *args, code, fiscal_year, round, framework_version, **options):
         try:
@@ -36,6 +59,7 @@ class Command(PortalCommand):
                     raise ValidationError(
                         _("Round %(code)s has another year or round.") % {"code": code}
                     )
+                self._set_scoring(cycle, framework, options)
                 services.open_cycle(cycle=cycle, framework=framework)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages)) from None
@@ -55,3 +79,36 @@ class Command(PortalCommand):
                 }
             )
         )
+
+    def _set_scoring(self, cycle, framework, options):
+        """Store the scoring options given (those left out keep the round's own)."""
+        names = ("competency_method", "competency_weights", "competency_part", "bands")
+        if cycle.status != Cycle.Status.DRAFT or all(options.get(n) is None for n in names):
+            return
+        round_scoring.set_scoring(
+            cycle=cycle,
+            method=options["competency_method"] or cycle.method,
+            competency_weight=options["competency_part"] or cycle.competency_weight,
+            weights=_pairs(options["competency_weights"]) or cycle.competency_weights,
+            thresholds=_numbers(options["bands"]) or cycle.band_thresholds,
+            framework=framework,
+        )
+
+
+def _pairs(text):
+    """ "ACH=40,COM=20" as {"ACH": "40", "COM": "20"}."""
+    if not text:
+        return {}
+    pairs = {}
+    for item in text.split(","):
+        code, equals, weight = item.partition("=")
+        if not equals or not code.strip():
+            raise ValidationError(
+                _("Write the weights as CODE=percent, separated by commas, such as ACH=40,COM=20.")
+            )
+        pairs[code.strip()] = weight.strip()
+    return pairs
+
+
+def _numbers(text):
+    return [item.strip() for item in text.split(",")] if text else []
