@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Cycle
@@ -140,12 +141,38 @@ class RaterForm(GuardedForm):
         empty_label=_("Nobody (no rater)"),
     )
 
-    def __init__(self, *args, exclude=None, **kwargs):
+    def __init__(self, *args, exclude=None, assessment=None, search="", **kwargs):
         from assessments.models import Employee
 
         super().__init__(*args, **kwargs)
         people = Employee.objects.filter(active=True).order_by("first_name", "last_name")
-        self.fields["supervisor"].queryset = people.exclude(pk=exclude) if exclude else people
+        people = people.exclude(pk=exclude) if exclude else people
+        self.fields["supervisor"].queryset = people  # any active employee may be chosen
+        if assessment is not None:  # the page offers a few, never the whole organisation
+            shown = rater_candidates(people, assessment, search)
+            empty = ("", self.fields["supervisor"].empty_label)
+            self.fields["supervisor"].widget.choices = [empty, *((p.pk, str(p)) for p in shown)]
+
+
+RATERS_SHOWN = 20
+
+
+def rater_candidates(people, assessment, search=""):
+    """The raters offered on a person's results page, at most RATERS_SHOWN besides the current
+    one: those whose code or name holds `search`, or else those who rate people of the same
+    division in the round (a select of 5,000 people grew the page with the organisation)."""
+    if search:
+        found = Q(employee_code__icontains=search) | Q(first_name__icontains=search)
+        shown = list(people.filter(found | Q(last_name__icontains=search))[:RATERS_SHOWN])
+    else:
+        division = Assessment.objects.filter(
+            cycle_id=assessment.cycle_id, department_name=assessment.department_name
+        )
+        shown = list(people.filter(pk__in=division.values("supervisor_id"))[:RATERS_SHOWN])
+    current = assessment.supervisor
+    if current is not None and current not in shown:
+        shown.insert(0, current)
+    return shown
 
 
 class OutsidePeopleForm(GuardedForm):

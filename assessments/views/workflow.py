@@ -14,7 +14,7 @@ from assessments.selectors import rating as selectors
 from assessments.selectors.results import assessment_results
 from assessments.services import plans
 from assessments.views.common import assessment_for, flash_errors
-from competency_portal.lib.textguard import whole_number
+from competency_portal.lib.textguard import clean_text, whole_number
 
 
 @login_required
@@ -24,6 +24,7 @@ def results(request, pk):
     results = assessment_results(assessment).beside(sheet.blocks)
     user = request.user
     may_plan = _rater_or_hr(user, assessment) and not plans.plan_locked_reason(assessment)
+    rater_search = clean_text(request.GET.get("rater_q", ""))[:100]
     context = {
         "assessment": assessment,
         "sheet": sheet,
@@ -50,8 +51,12 @@ def results(request, pk):
             }
         ),
         "rater_form": forms.RaterForm(
-            initial={"supervisor": assessment.supervisor_id}, exclude=assessment.employee_id
+            initial={"supervisor": assessment.supervisor_id},
+            exclude=assessment.employee_id,
+            assessment=assessment,
+            search=rater_search,
         ),
+        "rater_search": rater_search,
     }
     return render(request, "assessments/results.html", context)
 

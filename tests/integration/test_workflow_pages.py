@@ -1,9 +1,11 @@
 """The workflow buttons of the results page: acknowledge, refusal, review, finalise, reopen."""
 
+import re
+
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Assessment, Role
+from assessments.models import Assessment, Employee, Role
 from tests.factories import rate
 
 REACHED = {"ACH": 1, "COM": 1, "SDEV": 1, "LOCAL": 1}
@@ -133,3 +135,35 @@ def test_hr_reopens_with_a_reason_as_long_as_any_comment(client, round_open):
     a = Assessment.objects.get(pk=a.pk)
     assert not a.is_finalized
     assert a.events.filter(action="reopened").get().detail == reason
+
+
+def rater_options(page):
+    """The employee codes the change-rater select offers (its options end in "(CODE)")."""
+    select = page.split('name="supervisor"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r"\(([A-Z0-9]+)\)</option>", select)
+
+
+def test_the_rater_choice_offers_a_few_people_and_finds_anyone(client, round_open):
+    cast = round_open
+    department = cast.malee.department
+    for n in range(60):  # an organisation bigger than a select should list
+        Employee.objects.create(
+            employee_code=f"R{n:03d}",
+            first_name=f"คนที่{n:03d}",
+            last_name="เพิ่ม",
+            position_title="-",
+            position_class=cast.malee.position_class,
+            department=department,
+        )
+    a = cast.somchai_assessment
+    client.force_login(cast.hr)
+    url = reverse("assessments:results", args=[a.pk])
+    offered = rater_options(client.get(url).content.decode())
+    assert cast.head.employee_code in offered  # the current rater, with the division's raters
+    assert "R000" not in offered and len(offered) <= 21
+    found = rater_options(client.get(url, {"rater_q": "R042"}).content.decode())
+    assert found == [cast.head.employee_code, "R042"]
+    # anyone active may be chosen, listed or not
+    chosen = Employee.objects.get(employee_code="R059")
+    post(client, cast.hr, "change_rater", a, supervisor=chosen.pk)
+    assert Assessment.objects.get(pk=a.pk).supervisor == chosen
