@@ -111,8 +111,14 @@ class postgres_database:
         return connection
 
     def __enter__(self):
-        with self._admin() as connection, connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{self.name}"')
+        # not `with connection`: psycopg2 opens a transaction there, and CREATE DATABASE
+        # refuses to run inside one
+        connection = self._admin()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE DATABASE "{self.name}"')
+        finally:
+            connection.close()
         parts = urlsplit(self.server)
         return urlunsplit(parts._replace(path=f"/{self.name}"))
 

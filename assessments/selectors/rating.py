@@ -144,6 +144,10 @@ def _level_rows(competency, values, self_values):
     ]
 
 
+# The tracks' stored levels (for the results loader): lists of people never read them.
+STORED_LEVELS = ("self_levels", "supervisor_levels")
+
+
 def team(supervisor, cycle):
     """The assessments this person rates or reviews in a round: one query."""
     if supervisor is None or cycle is None:
@@ -152,6 +156,7 @@ def team(supervisor, cycle):
         Assessment.objects.filter(cycle=cycle)
         .filter(Q(supervisor=supervisor) | Q(reviewer=supervisor))
         .select_related("employee", "position_class", "supervisor")
+        .defer(*STORED_LEVELS)
         .order_by("employee__first_name", "employee__last_name")
     )
 
@@ -166,5 +171,6 @@ def cycle_assessments(cycle):
     return list(
         Assessment.objects.filter(cycle=cycle)
         .select_related("employee", "supervisor", "position_class")
+        .defer(*STORED_LEVELS)
         .order_by("department_name", "employee__first_name")
     )
