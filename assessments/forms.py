@@ -203,3 +203,49 @@ class RoundOutsideForm(GuardedForm):
         "whoever has no supervisor in the portal and give the next-level opinion where the "
         "rater has none; HR keys in what they write on paper."
     )
+
+
+class RoundScoringForm(GuardedForm):
+    """How a round scores, chosen before it opens (services/round_scoring.py checks the rest)."""
+
+    method = forms.ChoiceField(label=_("Competency scoring method"), choices=Cycle.Method.choices)
+    competency_weight = forms.DecimalField(
+        label=_("Weight of competencies in the total (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+    )
+    thresholds = forms.CharField(
+        label=_("Lowest totals of excellent, very good, good and fair"),
+        required=False,
+        max_length=60,
+        help_text=_("Four numbers, highest first, such as 90, 80, 70, 60; blank: those."),
+    )
+
+    def __init__(self, *args, codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = list(codes)
+        for code in self.codes:
+            self.fields[f"weight_{code}"] = forms.DecimalField(
+                label=_("Weight of %(code)s (%%), for the rating method") % {"code": code},
+                required=False,
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+            )
+
+    def weight_fields(self):
+        """The bound fields of the competencies' weights, in the framework's order."""
+        return [self[f"weight_{code}"] for code in self.codes]
+
+    def weights(self):
+        data = self.cleaned_data
+        return {
+            code: data[f"weight_{code}"]
+            for code in self.codes
+            if data.get(f"weight_{code}") is not None
+        }
+
+    def threshold_list(self):
+        text = self.cleaned_data.get("thresholds") or ""
+        return [item.strip() for item in text.replace(" ", ",").split(",") if item.strip()]

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 from assessments import forms, services
 from assessments.models import STAGES, Cycle, PrintJob
 from assessments.selectors import rating as selectors
-from assessments.services import outside
+from assessments.selectors.results import band_ranges, scoring_preview
+from assessments.services import outside, round_scoring
 from assessments.views.common import flash_errors
 from competency_portal.lib.thai import thai_digits, thai_numbers
+from framework.selectors import published_framework
 
 
 def cycle_list(request):
@@ -56,6 +58,7 @@ def cycle_detail(request, pk):
             "departments": sorted({a.department_name for a in rows}),
             "print_jobs": cycle.print_jobs.order_by("-requested_at")[:5],
             "print_only_choices": PrintJob.Only.choices,
+            **scoring_context(cycle),
             "outside_form": forms.RoundOutsideForm(
                 prefix="outside",
                 initial={"name": cycle.outside_name, "position": cycle.outside_position},
@@ -105,6 +108,69 @@ def cycle_add_people(request, pk):
 def cycle_reopen(request, pk):
     success = _round_is(_("Round %(code)s is open."))
     return _cycle_step(request, pk, services.reopen_cycle, success)
+
+
+@require_POST
+def cycle_scoring(request, pk):
+    """How the round scores, chosen before it opens (services/round_scoring.py)."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    framework = _framework_for(cycle)
+    form = forms.RoundScoringForm(request.POST, codes=_codes(framework))
+    try:
+        if framework is None:
+            raise ValidationError(_("No framework version is published yet."))
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        round_scoring.set_scoring(
+            cycle=cycle,
+            method=form.cleaned_data["method"],
+            competency_weight=form.cleaned_data["competency_weight"],
+            weights=form.weights(),
+            thresholds=form.threshold_list(),
+            framework=framework,
+        )
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("How round %(code)s scores was saved.") % {"code": thai_digits(cycle.code)},
+        )
+    return redirect(cycle.get_absolute_url() + "#scoring")
+
+
+def _framework_for(cycle):
+    """The version the round pins, or (not opened yet) the one it would pin now."""
+    if cycle.framework_id is not None:
+        return cycle.framework
+    return published_framework()
+
+
+def _codes(framework):
+    if framework is None:
+        return []
+    return list(framework.competencies.order_by("order", "code").values_list("code", flat=True))
+
+
+def scoring_context(cycle):
+    """The round page's scoring section: the form (before opening) and the preview."""
+    framework = _framework_for(cycle)
+    codes = _codes(framework)
+    initial = {
+        "method": cycle.method,
+        "competency_weight": cycle.competency_weight,
+        "thresholds": ", ".join(cycle.band_thresholds),
+        **{f"weight_{code}": cycle.competency_weights.get(code) for code in codes},
+    }
+    preview = []
+    if framework is not None and (cycle.method != Cycle.Method.RATING or cycle.competency_weights):
+        preview = scoring_preview(framework, cycle.method, cycle.competency_weights)
+    return {
+        "scoring_form": forms.RoundScoringForm(initial=initial, codes=codes),
+        "scoring_preview": preview,
+        "scoring_codes": codes,
+        "scoring_bands": band_ranges(cycle),
+    }
 
 
 @require_POST

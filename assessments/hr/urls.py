@@ -39,6 +39,7 @@ assessment_patterns = [
     path("hr/cycles/<int:pk>/open/", cycles.cycle_open, name="cycle_open"),
     path("hr/cycles/<int:pk>/close/", cycles.cycle_close, name="cycle_close"),
     path("hr/cycles/<int:pk>/outside/", cycles.cycle_outside, name="cycle_outside"),
+    path("hr/cycles/<int:pk>/scoring/", cycles.cycle_scoring, name="cycle_scoring"),
     path("hr/cycles/<int:pk>/reopen/", cycles.cycle_reopen, name="cycle_reopen"),
     path("hr/cycles/<int:pk>/add-people/", cycles.cycle_add_people, name="cycle_add_people"),
     path("hr/cycles/<int:pk>/print/", prints.print_job_create, name="print_job_create"),

@@ -360,3 +360,48 @@ def sheet_levels(sheet):
         )
         levels[code] = (result.supervisor_level, result.self_level)
     return levels
+
+
+# ---------------------------------------------------------------- choosing a round's method
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """The competency scores one position class would get by a round's method."""
+
+    position_class: object
+    expected: list  # the expected level of each competency, in the framework's order
+    at_expected: Decimal  # every competency at its expected level
+    one_below: Decimal  # every competency one level below it (never below 0)
+    all_five: Decimal  # level 5 everywhere
+
+
+def scoring_preview(framework, method, weights):
+    """[PreviewRow] per position class of `framework`'s grid, by `method` with `weights`
+    {code: percent} (for RATING): what HR sees before opening a round. Two queries."""
+    from framework.models import ExpectedLevel
+
+    codes = list(framework.competencies.order_by("order", "code").values_list("code", flat=True))
+    grid = defaultdict(dict)
+    for level in ExpectedLevel.objects.filter(competency__framework=framework).select_related(
+        "competency", "position_class"
+    ):
+        grid[level.position_class][level.competency.code] = level.level
+    ordered = [Decimal(weights.get(code, 0)) for code in codes]
+    rows = []
+    for position_class, levels in sorted(grid.items(), key=lambda item: item[0].code):
+        expected = [levels.get(code, 0) for code in codes]
+
+        def score(achieved, expected=expected):
+            return scoring.score_by_method(method, achieved, expected, ordered)
+
+        rows.append(
+            PreviewRow(
+                position_class,
+                expected,
+                score(expected),
+                score([max(0, level - 1) for level in expected]),
+                score([scoring.MAX_LEVEL] * len(codes)),
+            )
+        )
+    return rows

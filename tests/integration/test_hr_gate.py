@@ -46,6 +46,7 @@ HR_PAGES = {
     "assessments:development_methods",
     "assessments:outside_people",
     "assessments:cycle_outside",
+    "assessments:cycle_scoring",
     "assessments:audit_csv",
     "people:list",
     "people:create",
