@@ -131,7 +131,7 @@ def rating_score(levels, weights):
     """Σ achieved level × weight ÷ 5 over the competencies, a percentage: the sum of the parts
     (rating_part) as a form prints them, each rounded to two places, so that the form adds up.
     `levels` and `weights` (percent, totalling 100) go competency by competency."""
-    levels, weights = list(levels), [Decimal(w) for w in weights]
+    levels, weights = list(levels), [Decimal(str(w)) for w in weights]
     if len(levels) != len(weights) or sum(weights) != 100:
         raise ValueError(f"weights must total 100, one per competency: {weights!r}")
     return _sum_of_parts(levels, weights)
@@ -151,7 +151,8 @@ def rating_equal_score(levels):
 
 def rating_part(level, weight):
     """One competency's part of a rating score: its level × its weight ÷ 5, two places."""
-    return _two_places(Fraction(level) * Fraction(weight) / MAX_LEVEL)
+    weight = weight if isinstance(weight, Fraction) else Fraction(str(weight))
+    return _two_places(Fraction(level) * weight / MAX_LEVEL)
 
 
 def _sum_of_parts(levels, weights):

@@ -52,7 +52,7 @@ EXTRA_COLUMNS = ("competency_score", "weighted_score", "work_results", "total", 
 STAGE_COLUMNS = ("stage",)
 # Added with the scoring methods (issue 15): the round's method (a Cycle.Method code) and what
 # the competency adds to the score by it (the points of "bar", level × weight ÷ 5 of "rating"
-# and "rating_equal", empty for "hybrid", whose score is one ratio of sums).
+# and "rating_equal", the level counted in the sum of achieved levels for "hybrid").
 METHOD_COLUMNS = ("competency_method", "competency_part")
 COLUMNS = MACHINE_COLUMNS + EXTRA_COLUMNS + STAGE_COLUMNS + METHOD_COLUMNS
 
@@ -84,7 +84,7 @@ SUMMARY_LEVEL = "{code} ระดับ"
 SUMMARY_POINTS = "{code} คะแนน"
 PERSON_COLUMNS = ("employee_code", "full_name", "department", "position_class")
 TOTAL_COLUMNS = EXTRA_COLUMNS
-DECIMAL_COLUMNS = {"competency_score", "weighted_score", "work_results", "total"}
+DECIMAL_COLUMNS = {"competency_score", "weighted_score", "work_results", "total", "competency_part"}
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -247,9 +247,12 @@ def export_xlsx(cycle, submitted_only=False):
 
 def _summary_row(person, submitted_only=False):
     cells = list(_person(person).items())
+    bar = person.assessment.cycle.method == Cycle.Method.BAR
     for row in person.results.values():
         cells.append(("supervisor_level", row.supervisor_level))
-        cells.append(("points", row.points))
+        # what the competency adds to the score by the round's method (bar: its points)
+        part = row.points if bar else person.parts.get(row.code)
+        cells.append(("competency_part" if not bar else "points", part))
     totals = _totals(person, submitted_only)
     cells += [(column, _cell_value(column, totals[column])) for column in TOTAL_COLUMNS]
     cells.append(("stage", _cell_value("stage", person.assessment.stage)))

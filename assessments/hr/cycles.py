@@ -162,8 +162,13 @@ def scoring_context(cycle):
         "thresholds": ", ".join(cycle.band_thresholds),
         **{f"weight_{code}": cycle.competency_weights.get(code) for code in codes},
     }
-    preview = []
-    if framework is not None and (cycle.method != Cycle.Method.RATING or cycle.competency_weights):
+    preview, weights_fit = [], True
+    if framework is not None and cycle.method == Cycle.Method.RATING:
+        try:  # weights saved for a version since replaced may no longer fit
+            round_scoring.checked_weights(cycle.competency_weights, codes)
+        except ValidationError:
+            weights_fit = False
+    if framework is not None and weights_fit:
         preview = scoring_preview(framework, cycle.method, cycle.competency_weights)
     return {
         "scoring_form": forms.RoundScoringForm(initial=initial, codes=codes),

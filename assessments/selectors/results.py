@@ -12,6 +12,7 @@ gives a level only when every indicator of that competency is rated, the self-ra
 beside it, never mixed in.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -57,6 +58,7 @@ class Shape:
     competencies: list = field(default_factory=list)
     layout: dict = field(default_factory=dict)  # code → {level number: [indicator ids]}
     demonstrated: set = field(default_factory=set)
+    key: str = ""  # shape_key, worked out once
 
 
 @dataclass
@@ -136,11 +138,23 @@ def _marks(layout, values, demonstrated):
 # ---------------------------------------------------------------- a track's stored levels
 #
 # Assessment.self_levels / supervisor_levels keep what a track's ratings give each competency,
-# {"framework": id, "levels": {code: [level or None, [passing levels]]}}, written by the one
+# {"framework": id, "shape": shape_key, "levels": {code: [level or None, [passing]]}}, by the one
 # writer of ratings (services/rating.py, with track_record) in the same transaction. A track
-# without it (None, or worked out for another framework version) is read from its ratings.
+# without it (None, or worked out for another framework version or shape_key) is read from
+# its ratings.
 
 TRACK_FIELDS = {Role.SELF: "self_levels", Role.SUPERVISOR: "supervisor_levels"}
+
+
+def shape_key(shape):
+    """What a track's levels depend on besides its ratings, as a short digest: the required
+    share, the values that count as demonstrated and the indicators of each level. Levels
+    stored under another key (a published version corrected in the admin) are not used."""
+    if not shape.key:
+        layout = sorted((code, sorted(levels.items())) for code, levels in shape.layout.items())
+        text = repr((str(shape.framework.required_share), sorted(shape.demonstrated), layout))
+        shape.key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return shape.key
 
 
 def track_record(shape, values):
@@ -151,7 +165,7 @@ def track_record(shape, values):
         marks = _marks(shape.layout[competency.code], values, shape.demonstrated)
         level, passing = scoring.track_levels(marks, share)
         levels[competency.code] = [level, sorted(passing)]
-    return {"framework": shape.framework.pk, "levels": levels}
+    return {"framework": shape.framework.pk, "shape": shape_key(shape), "levels": levels}
 
 
 def track_record_of(assessment, role):
@@ -168,6 +182,8 @@ def stored_tracks(assessment, shape, role):
     from the ratings."""
     record = getattr(assessment, TRACK_FIELDS[role])
     if not record or record.get("framework") != shape.framework.pk:
+        return None
+    if record.get("shape") != shape_key(shape):
         return None
     levels = record["levels"]
     if any(competency.code not in levels for competency in shape.competencies):
@@ -248,14 +264,14 @@ def round_bands(cycle):
 
 def competency_parts(cycle, rows):
     """{code: what each competency adds to the score, as the round's form prints it}: points
-    (bar), the level × weight ÷ 5 (rating, equal or not), or nothing (hybrid: one ratio of
-    sums); None for a competency without the supervisor's level yet."""
+    (bar), the level × weight ÷ 5 (rating, equal or not), or the level counted in the sum of
+    achieved levels (hybrid); None for a competency without the supervisor's level yet."""
     rows = list(rows)
     method = cycle.method
     if method == scoring.BAR:
         return {row.code: row.points for row in rows}
-    if method == scoring.HYBRID:
-        return {}
+    if method == scoring.HYBRID:  # the level counted in Σ achieved
+        return {row.code: row.supervisor_level for row in rows}
     weights = (
         {row.code: Decimal(cycle.competency_weights.get(row.code, 0)) for row in rows}
         if method == scoring.RATING

@@ -36,7 +36,7 @@ def set_scoring(*, cycle, method, competency_weight, weights=None, thresholds=No
     cycle.competency_weights = (
         checked_weights(weights or {}, codes) if method == Cycle.Method.RATING else {}
     )
-    cycle.band_thresholds = [str(t) for t in checked_thresholds(thresholds or [])]
+    cycle.band_thresholds = [format(t, "f") for t in checked_thresholds(thresholds or [])]
     cycle.save(
         update_fields=["method", "competency_weight", "competency_weights", "band_thresholds"]
     )
@@ -49,6 +49,12 @@ def check_ready(cycle, framework):
         return
     codes = list(framework.competencies.values_list("code", flat=True))
     checked_weights(cycle.competency_weights, codes)
+
+
+def fix_bands(cycle):
+    """A round opened with the default bands keeps them, whatever the defaults become."""
+    if not cycle.band_thresholds:
+        cycle.band_thresholds = [format(t, "f") for t in DEFAULT_THRESHOLDS]
 
 
 def percent(value, what):
@@ -64,7 +70,7 @@ def percent(value, what):
         )
     if number != number.quantize(Decimal("0.01")):
         raise ValidationError(_("%(what)s may have two decimal places at most.") % {"what": what})
-    return number
+    return Decimal(format(number.quantize(Decimal("0.01")).normalize(), "f"))  # "1e2" as 100
 
 
 def checked_weights(weights, codes):
@@ -92,7 +98,7 @@ def checked_weights(weights, codes):
             _("The weights of the competencies total %(total)s %%; they must total 100 %%.")
             % {"total": thai_digits(format(total.normalize(), "f"))}
         )
-    return {code: str(weight) for code, weight in checked.items()}
+    return {code: format(weight, "f") for code, weight in checked.items()}
 
 
 def checked_thresholds(thresholds):
@@ -101,8 +107,10 @@ def checked_thresholds(thresholds):
     if not thresholds:
         return []
     numbers = [percent(value, _("A band's lowest total")) for value in thresholds]
-    if len(numbers) != BAND_COUNT or any(
-        low >= high for high, low in zip(numbers, numbers[1:], strict=False)
+    if (
+        len(numbers) != BAND_COUNT
+        or numbers[-1] <= 0  # ต้องปรับปรุง needs room below the lowest
+        or any(low >= high for high, low in zip(numbers, numbers[1:], strict=False))
     ):
         raise ValidationError(
             _(

@@ -95,6 +95,7 @@ def open_cycle(*, cycle, by=None, framework=None):
     if framework.status == Framework.Status.DRAFT:
         raise WorkflowError(_("A draft framework cannot be used for a round."))
     round_scoring.check_ready(cycle, framework)
+    round_scoring.fix_bands(cycle)
     cycle.framework = framework
     cycle.status = Cycle.Status.OPEN
     cycle.opened_at = timezone.now()

@@ -95,7 +95,8 @@ LEVEL_AND_POINTS = '<span>{} <span class="small text-body-secondary">({})</span>
 def result_cells(person):
     """The dashboard's cells of one person's competency levels (with points): made here, not in
     a template loop, which took half of the page's rendering (200 cells a page)."""
-    parts = person.parts
+    # a hybrid round's part is the level itself: the cell shows it once
+    parts = person.parts if person.assessment.cycle.method != Cycle.Method.HYBRID else {}
     return format_html_join(
         "", RESULT_CELL, (_result_cell(row, parts.get(row.code)) for row in person.results.values())
     )
@@ -161,7 +162,7 @@ def part_heading(cycle, short=False):
     if short:
         return _("Score")
     if cycle.method == Cycle.Method.HYBRID:
-        return _("Part of the score")
+        return _("Level counted")
     return _("Level × weight ÷ 5")
 
 
@@ -181,7 +182,8 @@ def method_note(cycle):
     if method == Cycle.Method.RATING_EQUAL:
         return _(
             "Score: the achieved levels (of 5) with every competency the same weight: their "
-            "sum ÷ (5 × the number of competencies) × 100."
+            "sum ÷ (5 × the number of competencies) × 100, worked out exactly (each part shown "
+            "is rounded, so the parts may differ from the score by a few hundredths)."
         )
     if method == Cycle.Method.HYBRID:
         return _(

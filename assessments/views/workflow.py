@@ -24,6 +24,7 @@ def results(request, pk):
     results = assessment_results(assessment).beside(sheet.blocks)
     user = request.user
     may_plan = _rater_or_hr(user, assessment) and not plans.plan_locked_reason(assessment)
+    steps = services.allowed_steps(assessment, user)
     rater_search = clean_text(request.GET.get("rater_q", ""))[:100]
     context = {
         "assessment": assessment,
@@ -38,7 +39,7 @@ def results(request, pk):
         "can_review": permissions.can_review(user, assessment),
         "can_manage": permissions.can_manage(user),
         "finalize_blockers": services.finalize_blockers(assessment),
-        "steps": services.allowed_steps(assessment, user),
+        "steps": steps,
         "refusal_form": forms.RefusalForm(),
         "review_form": forms.ReviewForm(),
         "reopen_form": forms.ReopenForm(),
@@ -55,7 +56,9 @@ def results(request, pk):
             exclude=assessment.employee_id,
             assessment=assessment,
             search=rater_search,
-        ),
+        )
+        if "change_rater" in steps
+        else None,
         "rater_search": rater_search,
     }
     return render(request, "assessments/results.html", context)

@@ -21,7 +21,7 @@ EXPECTED = {
     "rate_page": 16,
     "team": 10,
     "dashboard": 17,
-    "hr_results": 23,
+    "hr_results": 22,
     "csv": 12,
     "xlsx": 12,
     "analytics": 12,

@@ -134,3 +134,41 @@ def test_a_round_keeps_its_method_and_figures_when_later_rounds_choose_another(c
     after = assessment_results(Assessment.objects.get(pk=a.pk))
     assert (after.score, after.total, after.band) == (before.score, before.total, before.band)
     assert after.score == Decimal("72.00")
+
+
+def test_a_round_opened_with_the_default_bands_keeps_them(cast):
+    cycle = open_cycle(*OPEN)
+    assert cycle.band_thresholds == ["90", "80", "70", "60"]
+
+
+def test_percentages_are_stored_plainly_and_a_band_needs_room_below_it(cast):
+    draft = Cycle.objects.create(
+        code="2569-1",
+        fiscal_year=2569,
+        round=1,
+        start_date="2025-10-01",
+        end_date="2026-03-31",
+    )
+    from framework.selectors import published_framework
+
+    framework = published_framework()
+    round_scoring.set_scoring(
+        cycle=draft,
+        method="rating",
+        competency_weight="3e1",
+        weights={"ACH": "1e2", "COM": "0", "SDEV": "0", "LOCAL": "0"},
+        thresholds=["90", "80", "70", "60.50"],
+        framework=framework,
+    )
+    draft.refresh_from_db()
+    assert draft.competency_weight == Decimal("30")
+    assert draft.competency_weights["ACH"] == "100"
+    assert draft.band_thresholds == ["90", "80", "70", "60.5"]
+    with translation.override("th"), pytest.raises(ValidationError, match="เรียงจากมากไปน้อย"):
+        round_scoring.set_scoring(
+            cycle=draft,
+            method="bar",
+            competency_weight=30,
+            thresholds=["90", "80", "70", "0"],
+            framework=framework,
+        )

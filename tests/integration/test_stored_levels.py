@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from assessments.models import Assessment, Role
 from assessments.selectors.results import assessment_results, round_results
 from assessments.services import synthetic
+from framework.models import ScalePoint
 from tests.factories import rate
 
 
@@ -69,3 +70,17 @@ def test_saving_ratings_keeps_the_track_levels_in_step(round_open):
     a.refresh_from_db()
     assert a.supervisor_levels["levels"]["ACH"] == [4, [1, 2, 3, 4]]
     assert assessment_results(a).results["ACH"].supervisor_level == 4
+
+
+def test_levels_stored_before_the_version_was_corrected_are_not_used(built):
+    # a published version corrected in the admin: here its scale says the other way round
+    # which rating shows a behaviour
+    stored = figures(round_results(built))
+    for point in ScalePoint.objects.filter(framework=built.framework):
+        point.demonstrated = not point.demonstrated
+        point.save(update_fields=["demonstrated"])
+    cycle = type(built).objects.select_related("framework").get(pk=built.pk)
+    corrected = figures(round_results(cycle))
+    Assessment.objects.update(self_levels=None, supervisor_levels=None)
+    assert corrected == figures(round_results(cycle))  # as read from the ratings
+    assert corrected != stored  # and the correction shows
