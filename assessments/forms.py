@@ -206,7 +206,7 @@ class RoundOutsideForm(GuardedForm):
 
 
 class RoundScoringForm(GuardedForm):
-    """How a round scores, chosen before it opens (services/round_scoring.py checks the rest)."""
+    """How a round scores, chosen before it opens (services.set_scoring checks the rest)."""
 
     method = forms.ChoiceField(label=_("Competency scoring method"), choices=Cycle.Method.choices)
     competency_weight = forms.DecimalField(

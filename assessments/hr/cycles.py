@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from assessments import forms, services
 from assessments.models import STAGES, Cycle, PrintJob
 from assessments.selectors import rating as selectors
-from assessments.selectors.results import band_ranges, scoring_preview
-from assessments.services import outside, round_scoring
+from assessments.selectors.results import band_ranges, preview_by_method
+from assessments.services import outside, rounds
 from assessments.views.common import flash_errors
 from competency_portal.lib.thai import thai_digits, thai_numbers
 from framework.selectors import published_framework
@@ -112,7 +112,7 @@ def cycle_reopen(request, pk):
 
 @require_POST
 def cycle_scoring(request, pk):
-    """How the round scores, chosen before it opens (services/round_scoring.py)."""
+    """How the round scores, chosen before it opens (services/rounds.py, set_scoring)."""
     cycle = get_object_or_404(Cycle, pk=pk)
     framework = _framework_for(cycle)
     form = forms.RoundScoringForm(request.POST, codes=_codes(framework))
@@ -121,7 +121,7 @@ def cycle_scoring(request, pk):
             raise ValidationError(_("No framework version is published yet."))
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
-        round_scoring.set_scoring(
+        services.set_scoring(
             cycle=cycle,
             method=form.cleaned_data["method"],
             competency_weight=form.cleaned_data["competency_weight"],
@@ -165,11 +165,11 @@ def scoring_context(cycle):
     preview, weights_fit = [], True
     if framework is not None and cycle.method == Cycle.Method.RATING:
         try:  # weights saved for a version since replaced may no longer fit
-            round_scoring.checked_weights(cycle.competency_weights, codes)
+            rounds.checked_weights(cycle.competency_weights, codes)
         except ValidationError:
             weights_fit = False
     if framework is not None and weights_fit:
-        preview = scoring_preview(framework, cycle.method, cycle.competency_weights)
+        preview = preview_by_method(framework, cycle.method, cycle.competency_weights)
     return {
         "scoring_form": forms.RoundScoringForm(initial=initial, codes=codes),
         "scoring_preview": preview,

@@ -1,5 +1,5 @@
 """Rounds opened before 0019 scored with the bands then in force (90 / 80 / 70 / 60): they keep
-them, whatever the defaults become (services/round_scoring.fix_bands does it at each opening)."""
+them, whatever the defaults become (services/rounds.fix_bands does it at each opening)."""
 
 from django.db import migrations
 

@@ -392,7 +392,7 @@ class PreviewRow:
     all_five: Decimal  # level 5 everywhere
 
 
-def scoring_preview(framework, method, weights):
+def preview_by_method(framework, method, weights):
     """[PreviewRow] per position class of `framework`'s grid, by `method` with `weights`
     {code: percent} (for RATING): what HR sees before opening a round. Two queries."""
     from framework.models import ExpectedLevel

@@ -29,6 +29,7 @@ from assessments.services.rounds import (
     people_without_assessment,
     reopen_cycle,
     round_dates,
+    set_scoring,
 )
 from assessments.services.workflow import (
     ACKNOWLEDGE,
@@ -71,6 +72,7 @@ __all__ = [
     "framework_to_pin",
     "missing_indicators",
     "open_cycle",
+    "set_scoring",
     "parse_work_results",
     "people_without_assessment",
     "record_event",

@@ -12,11 +12,11 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from pypdf import PdfReader
 
+from assessments import services
 from assessments.exports import results as results_export
 from assessments.models import Assessment, Cycle, Role
 from assessments.reports import context, render
 from assessments.selectors.results import assessment_results
-from assessments.services import round_scoring
 from tests.factories import rate
 
 OPEN = ["--code", "2569-1", "--fiscal-year", "2569", "--round", "1"]
@@ -123,7 +123,7 @@ def test_a_round_keeps_its_method_and_figures_when_later_rounds_choose_another(c
     a = rate_somchai(cast, first, LEVELS)
     before = assessment_results(a)
     with translation.override("th"), pytest.raises(ValidationError, match="กำหนดไว้แล้ว"):
-        round_scoring.set_scoring(
+        services.set_scoring(
             cycle=first, method="bar", competency_weight=30, framework=first.framework
         )
     Cycle.objects.filter(pk=first.pk).update(status=Cycle.Status.CLOSED)
@@ -152,7 +152,7 @@ def test_percentages_are_stored_plainly_and_a_band_needs_room_below_it(cast):
     from framework.selectors import published_framework
 
     framework = published_framework()
-    round_scoring.set_scoring(
+    services.set_scoring(
         cycle=draft,
         method="rating",
         competency_weight="3e1",
@@ -165,7 +165,7 @@ def test_percentages_are_stored_plainly_and_a_band_needs_room_below_it(cast):
     assert draft.competency_weights["ACH"] == "100"
     assert draft.band_thresholds == ["90", "80", "70", "60.5"]
     with translation.override("th"), pytest.raises(ValidationError, match="เรียงจากมากไปน้อย"):
-        round_scoring.set_scoring(
+        services.set_scoring(
             cycle=draft,
             method="bar",
             competency_weight=30,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Cycle
-from assessments.selectors.results import scoring_preview
+from assessments.selectors.results import preview_by_method
 from framework.selectors import published_framework
 
 
@@ -48,7 +48,7 @@ def test_hr_chooses_the_rating_method_before_opening(client, cast, draft):
 
 def test_the_preview_by_hand_for_the_bar_scale(cast, draft):
     rows = {
-        row.position_class.code: row for row in scoring_preview(published_framework(), "bar", {})
+        row.position_class.code: row for row in preview_by_method(published_framework(), "bar", {})
     }
     aca = rows["ACA-1"]
     assert aca.expected == [1, 1, 1, 1]

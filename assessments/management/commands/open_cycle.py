@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from assessments import services
 from assessments.models import Cycle
-from assessments.services import round_scoring
 from competency_portal.lib.commands import PortalCommand
 from competency_portal.lib.textguard import clean_text
 from competency_portal.lib.thai import be_date
@@ -85,7 +84,7 @@ class Command(PortalCommand):
         names = ("competency_method", "competency_weights", "competency_part", "bands")
         if cycle.status != Cycle.Status.DRAFT or all(options.get(n) is None for n in names):
             return
-        round_scoring.set_scoring(
+        services.set_scoring(
             cycle=cycle,
             method=options["competency_method"] or cycle.method,
             competency_weight=options["competency_part"] or cycle.competency_weight,
