@@ -31,6 +31,18 @@ def shown_version(number, organisation=None):
     )
 
 
+def competencies_of(framework):
+    """The competencies of a version in their order ([] without a version)."""
+    if framework is None:
+        return []
+    return list(framework.competencies.order_by("order", "code"))
+
+
+def competency_codes(framework):
+    """The codes of competencies_of(framework), in their order."""
+    return [competency.code for competency in competencies_of(framework)]
+
+
 def competency_tree(framework):
     """Competencies of a version with their levels and indicators: four queries in all."""
     indicators = Prefetch("indicators", queryset=Indicator.objects.order_by("number"))

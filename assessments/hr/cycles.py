@@ -16,7 +16,7 @@ from assessments.selectors.results import band_ranges, preview_by_method
 from assessments.services import outside, rounds
 from assessments.views.common import flash_errors
 from competency_portal.lib.thai import thai_digits, thai_numbers
-from framework.selectors import published_framework
+from framework.selectors import competency_codes, published_framework
 
 
 def cycle_list(request):
@@ -115,7 +115,7 @@ def cycle_scoring(request, pk):
     """How the round scores, chosen before it opens (services/rounds.py, set_scoring)."""
     cycle = get_object_or_404(Cycle, pk=pk)
     framework = _framework_for(cycle)
-    form = forms.RoundScoringForm(request.POST, codes=_codes(framework))
+    form = forms.RoundScoringForm(request.POST, codes=competency_codes(framework))
     try:
         if framework is None:
             raise ValidationError(_("No framework version is published yet."))
@@ -146,16 +146,10 @@ def _framework_for(cycle):
     return published_framework()
 
 
-def _codes(framework):
-    if framework is None:
-        return []
-    return list(framework.competencies.order_by("order", "code").values_list("code", flat=True))
-
-
 def scoring_context(cycle):
     """The round page's scoring section: the form (before opening) and the preview."""
     framework = _framework_for(cycle)
-    codes = _codes(framework)
+    codes = competency_codes(framework)
     initial = {
         "method": cycle.method,
         "competency_weight": cycle.competency_weight,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessments.models import STAGES, Assessment, Employee, Reminder, Track
 from assessments.selectors.results import ROUND_ORDER, load_results
+from framework.selectors import competency_codes
 
 SORTS = {
     "name": lambda row: (row.assessment.employee.first_name, row.assessment.employee.last_name),
@@ -206,8 +207,4 @@ def results_for(cycle, ids):
 
 
 def _codes(cycle):
-    if cycle.framework_id is None:
-        return []
-    return list(
-        cycle.framework.competencies.order_by("order", "code").values_list("code", flat=True)
-    )
+    return competency_codes(cycle.framework) if cycle.framework_id else []

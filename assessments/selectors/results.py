@@ -21,6 +21,7 @@ from fractions import Fraction
 from assessments import scoring
 from assessments.models import Assessment, Cycle, Rating, Role, Track
 from framework.models import Competency, Indicator, ScalePoint
+from framework.selectors import competencies_of, expected_level_grid
 
 # The rules' constants, for the surfaces that present results (never to score with).
 LEVELS = scoring.LEVELS
@@ -393,20 +394,17 @@ class PreviewRow:
 
 
 def preview_by_method(framework, method, weights):
-    """[PreviewRow] per position class of `framework`'s grid, by `method` with `weights`
-    {code: percent} (for RATING): what HR sees before opening a round. Two queries."""
-    from framework.models import ExpectedLevel
-
-    codes = list(framework.competencies.order_by("order", "code").values_list("code", flat=True))
-    grid = defaultdict(dict)
-    for level in ExpectedLevel.objects.filter(competency__framework=framework).select_related(
-        "competency", "position_class"
-    ):
-        grid[level.position_class][level.competency.code] = level.level
+    """[PreviewRow] per position class of `framework`'s grid (those given expected levels), by
+    `method` with `weights` {code: percent} (for RATING): what HR sees before opening a round.
+    Three queries."""
+    competencies = competencies_of(framework)
+    codes = [competency.code for competency in competencies]
     ordered = [Decimal(weights.get(code, 0)) for code in codes]
     rows = []
-    for position_class, levels in sorted(grid.items(), key=lambda item: item[0].code):
-        expected = [levels.get(code, 0) for code in codes]
+    for position_class, levels in expected_level_grid(framework, competencies):
+        if all(level is None for level in levels):
+            continue
+        expected = [level or 0 for level in levels]
 
         def score(achieved, expected=expected):
             return scoring.score_by_method(method, achieved, expected, ordered)

@@ -22,6 +22,7 @@ from assessments.services.base import (
 )
 from competency_portal.lib.thai import thai_digits
 from framework.models import ExpectedLevel, Framework
+from framework.selectors import competency_codes
 
 
 def _another_round_open():
@@ -222,7 +223,7 @@ def set_scoring(*, cycle, method, competency_weight, weights=None, thresholds=No
         raise ValidationError(_("There is no scoring method %(method)s.") % {"method": method})
     cycle.method = method
     cycle.competency_weight = percent(competency_weight, _("The weight of competencies"))
-    codes = list(framework.competencies.order_by("order", "code").values_list("code", flat=True))
+    codes = competency_codes(framework)
     cycle.competency_weights = (
         checked_weights(weights or {}, codes) if method == Cycle.Method.RATING else {}
     )
@@ -237,8 +238,7 @@ def check_ready(cycle, framework):
     """Refuse to open a round whose weights do not fit the framework version it pins."""
     if cycle.method != Cycle.Method.RATING:
         return
-    codes = list(framework.competencies.values_list("code", flat=True))
-    checked_weights(cycle.competency_weights, codes)
+    checked_weights(cycle.competency_weights, competency_codes(framework))
 
 
 def fix_bands(cycle):
