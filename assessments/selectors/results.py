@@ -192,18 +192,22 @@ def stored_tracks(assessment, shape, role):
     return {code: (level, set(passing)) for code, (level, passing) in levels.items()}
 
 
-def needs_ratings(assessment, shape):
+def stored_of(assessment, shape):
+    """{role: stored_tracks(...)} of both tracks of one assessment, read once."""
+    return {role: stored_tracks(assessment, shape, role) for role in TRACK_FIELDS}
+
+
+def needs_ratings(assessment, stored):
     """Whether a track of this assessment must be read from its ratings: it has some (it was
-    started: only a save starts it) and its levels are not stored (a round from before 0018)."""
+    started: only a save starts it) and its levels are not stored (a round from before 0018).
+    `stored`: stored_of(assessment, shape)."""
     return any(
-        assessment.track_state(role) != Track.NOT_STARTED
-        and stored_tracks(assessment, shape, role) is None
+        assessment.track_state(role) != Track.NOT_STARTED and stored[role] is None
         for role in TRACK_FIELDS
     )
 
 
-def _tracks(assessment, shape, values, role):
-    stored = stored_tracks(assessment, shape, role)
+def _tracks(shape, values, role, stored):
     if stored is not None:
         return stored
     share = shape.framework.required_share
@@ -215,11 +219,13 @@ def _tracks(assessment, shape, values, role):
     }
 
 
-def score(assessment, shape, values):
-    """PersonResults of one assessment from its tracks' stored levels or, where a track has
-    none, from its ratings `values` {role: {indicator id: value}}."""
-    own = _tracks(assessment, shape, values, Role.SELF)
-    theirs = _tracks(assessment, shape, values, Role.SUPERVISOR)
+def score(assessment, shape, values, stored=None):
+    """PersonResults of one assessment from its tracks' stored levels (`stored`, as
+    stored_of gives them, read here when not given) or, where a track has none, from its
+    ratings `values` {role: {indicator id: value}}."""
+    stored = stored_of(assessment, shape) if stored is None else stored
+    own = _tracks(shape, values, Role.SELF, stored[Role.SELF])
+    theirs = _tracks(shape, values, Role.SUPERVISOR, stored[Role.SUPERVISOR])
     results = {}
     for competency in shape.competencies:
         code = competency.code
@@ -311,7 +317,7 @@ def _assessments(where):
 
 def load_results(frameworks=None, order_by=None, **where):
     """([PersonResults], {framework id: Shape}) of the assessments matching `where`
-    (Assessment field lookups); five queries.
+    (Assessment field lookups); four or five queries (the module's docstring).
 
     `frameworks`: the versions whose competencies to load; by default those of the rounds of
     the assessments found. `order_by`: by default round, division, name.
@@ -321,19 +327,15 @@ def load_results(frameworks=None, order_by=None, **where):
     if frameworks is None:
         frameworks = {a.cycle.framework for a in assessments}
     shapes = shapes_of(frameworks)
-    unstored = [
-        a.pk
-        for a in assessments
-        if a.cycle.framework_id in shapes and needs_ratings(a, shapes[a.cycle.framework_id])
-    ]
+    scored = [a for a in assessments if a.cycle.framework_id in shapes]
+    stored = {a.pk: stored_of(a, shapes[a.cycle.framework_id]) for a in scored}
+    unstored = [a.pk for a in scored if needs_ratings(a, stored[a.pk])]
     if len(unstored) == len(assessments):
         values = _ratings(**where)  # none stored (a round from before 0018): read them all
     else:
         values = _ratings(pk__in=unstored) if unstored else {}
     people = [
-        score(a, shapes[a.cycle.framework_id], values.get(a.pk, {}))
-        for a in assessments
-        if a.cycle.framework_id in shapes
+        score(a, shapes[a.cycle.framework_id], values.get(a.pk, {}), stored[a.pk]) for a in scored
     ]
     return people, shapes
 
