@@ -1,10 +1,13 @@
 """A person's printed form, as the download makes it, read back with pypdf."""
 
 import io
+from decimal import Decimal
 
 from pypdf import PdfReader
 
+from assessments.models import Role
 from assessments.reports import context, render
+from tests.factories import rate
 
 
 def form_pdf(assessment):
@@ -20,3 +23,12 @@ def pages_text(pdf):
 def form_pages(assessment):
     """The text of each page of `assessment`'s appraisal form."""
     return pages_text(form_pdf(assessment))
+
+
+def rated_for_print(cast):
+    """somchai's assessment of the open round, rated by himself (level 2) and by head (level
+    3, work results 80 %), as the printed forms read it."""
+    a = cast.somchai_assessment
+    rate(a, Role.SELF, cast.somchai.user, 2)
+    rate(a, Role.SUPERVISOR, cast.head.user, 3, work_results=Decimal("80"))
+    return context.assessment_for_print(a.pk)

@@ -4,22 +4,17 @@ thousands of drawn ones. Read from WeasyPrint's own progress log and from the fi
 
 import logging
 import re
-from decimal import Decimal
 
 import pytest
 
 from assessments.models import Role
 from assessments.reports import context, render
-from tests.factories import rate
+from tests.pdfs import rated_for_print
 
 
 @pytest.fixture
 def rated(round_open):
-    cast = round_open
-    a = cast.somchai_assessment
-    rate(a, Role.SELF, cast.somchai.user, 2)
-    rate(a, Role.SUPERVISOR, cast.head.user, 3, work_results=Decimal("80"))
-    return context.assessment_for_print(a.pk)
+    return rated_for_print(round_open)
 
 
 def layouts_per_page(html, settings, caplog):

@@ -5,14 +5,13 @@ back with pypdf in layout mode: lines in the order they stand on the page, top f
 page's top margin, where the headings repeat, is drawn after its body)."""
 
 import io
-from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
 
 from assessments.models import Role
 from assessments.reports import context, render
-from tests.factories import rate
+from tests.pdfs import rated_for_print
 
 COMPETENCIES = ["การมุ่งมั่นสู่ความสำเร็จ", "ทักษะการสื่อสาร", "การพัฒนาตนเอง"]
 COMPETENCIES.append("ความเป็นพนักงานส่วนท้องถิ่น")
@@ -50,11 +49,7 @@ def ends_on_a_row(lines):
 
 @pytest.fixture
 def rated(round_open):
-    cast = round_open
-    a = cast.somchai_assessment
-    rate(a, Role.SELF, cast.somchai.user, 2)
-    rate(a, Role.SUPERVISOR, cast.head.user, 3, work_results=Decimal("80"))
-    return context.assessment_for_print(a.pk)
+    return rated_for_print(round_open)
 
 
 def test_every_annex_page_starts_with_its_headings(rated, tmp_path):
