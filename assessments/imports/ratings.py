@@ -16,7 +16,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -155,7 +154,7 @@ def import_ratings(*, rows_or_file, cycle, by, dry_run=False, submit=False):
         _preview(groups, cycle, submit, checker)
         report.rows = [group.preview for group in groups]
         if not dry_run:
-            _apply(groups, by, submit)
+            _apply(groups, cycle, by, submit)
             audit.record(
                 action=AuditEntry.Action.RATINGS_IMPORTED,
                 by=by,
@@ -261,6 +260,7 @@ class _Group:
     values: dict
     preview: TrackPreview
     changes: dict = field(default_factory=dict)  # the new and changed values only
+    saved: dict = field(default_factory=dict)  # the track's ratings before the import
 
 
 class _Checker:
@@ -309,10 +309,11 @@ class _Checker:
             self.errors.append((0, message % {"code": self.cycle.code}))
 
     def load_people(self, codes):
+        # locked until the import ends: what is checked and previewed here is what is written
         found = Assessment.objects.filter(cycle=self.cycle, employee__employee_code__in=codes)
         self.assessments = {
             assessment.employee.employee_code: assessment
-            for assessment in found.select_related("employee")
+            for assessment in found.select_related("employee").select_for_update(of=("self",))
         }
         self.known_codes = set(
             Employee.objects.filter(employee_code__in=codes).values_list("employee_code", flat=True)
@@ -467,6 +468,7 @@ def _preview(groups, cycle, submit, checker):
         saved.setdefault((assessment_id, role), {})[indicator_id] = value
     for group in groups:
         before = saved.get((group.assessment.pk, group.role), {})
+        group.saved = before
         preview = group.preview
         preview.ratings = len(group.values)
         for indicator_id, value in group.values.items():
@@ -505,24 +507,30 @@ def _change(checker, indicator_id, before, after):
 # Writing
 
 
-def _apply(groups, by, submit):
+def _apply(groups, cycle, by, submit):
     """Save each track's new and changed ratings (a track with nothing new is left alone),
-    then submit the complete ones when asked. A refusal by the services undoes everything."""
-    for group in groups:
-        try:
-            if group.changes:
-                services.save_ratings(
-                    assessment=group.assessment, role=group.role, by=by, values=group.changes
-                )
-            if submit and group.preview.complete:
-                services.submit_track(assessment=group.assessment, role=group.role, by=by)
-        except (ValidationError, services.StaleAssessment) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            preview = group.preview
-            raise ImportErrors(
-                [
-                    _("%(name)s, role %(role)s: %(message)s")
-                    % {"name": preview.full_name, "role": preview.role, "message": message}
-                    for message in messages
-                ]
-            ) from error
+    then submit the complete ones when asked, all at once (services.write_tracks: a few
+    queries, whatever the file's size). A refusal by the services undoes everything."""
+    writes = [
+        services.TrackWrite(
+            assessment=group.assessment,
+            role=group.role,
+            values=group.changes,
+            saved=group.saved,
+            submit=submit and group.preview.complete,
+        )
+        for group in groups
+        if group.changes or (submit and group.preview.complete)
+    ]
+    try:
+        services.write_tracks(cycle=cycle, writes=writes, by=by)
+    except services.TrackRefused as error:
+        refused = error.write.assessment
+        preview = next(group.preview for group in groups if group.assessment is refused)
+        raise ImportErrors(
+            [
+                _("%(name)s, role %(role)s: %(message)s")
+                % {"name": preview.full_name, "role": preview.role, "message": message}
+                for message in error.messages
+            ]
+        ) from error

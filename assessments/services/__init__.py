@@ -13,12 +13,15 @@ from assessments.services.base import (
     record_event,
 )
 from assessments.services.rating import (
+    TrackRefused,
+    TrackWrite,
     missing_indicators,
     parse_work_results,
     save_ratings,
     submit_self_assessment,
     submit_supervisor_rating,
     submit_track,
+    write_tracks,
 )
 from assessments.services.rounds import (
     add_missing_assessments,
@@ -85,4 +88,7 @@ __all__ = [
     "submit_self_assessment",
     "submit_supervisor_rating",
     "submit_track",
+    "TrackRefused",
+    "TrackWrite",
+    "write_tracks",
 ]

@@ -2,10 +2,12 @@
 transaction."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,7 @@ from assessments.services.base import (
     locked,
     record_event,
 )
+from competency_portal.lib.bulk import in_chunks, insert_rows, prepared
 from competency_portal.lib.textguard import MAX_COMMENT, clean_text
 from competency_portal.lib.thai import thai_numbers
 from framework.models import Indicator, ScalePoint
@@ -282,3 +285,155 @@ def submit_supervisor_rating(*, assessment, by, expected_version=None):
     return submit_track(
         assessment=assessment, role=Role.SUPERVISOR, by=by, expected_version=expected_version
     )
+
+
+@dataclass
+class TrackWrite:
+    """One track of a bulk write (write_tracks): its assessment, locked in this transaction,
+    the new and changed ratings {indicator id: value or None}, the ratings it had before
+    {indicator id: value}, and whether it is submitted afterwards."""
+
+    assessment: Assessment
+    role: str
+    values: dict
+    saved: dict
+    submit: bool = False
+    state_before: str = ""  # the track's state before the write (write_tracks sets it)
+    levels: dict | None = None  # its stored levels after the write
+
+
+class TrackRefused(WorkflowError):
+    """A track of a bulk write that may not be written; `write` says which."""
+
+    def __init__(self, write, error):
+        super().__init__(error.messages)
+        self.write = write
+
+
+@transaction.atomic
+def write_tracks(*, cycle, writes, by):
+    """save_ratings, then submit_track where asked, for many tracks of round `cycle` at once
+    (a ratings import), with the same effect on each track (its ratings, state, versions,
+    stored levels and history) in a number of queries that does not grow with the tracks (but
+    for the statements of many rows each that the new ratings take).
+
+    Each assessment must have been locked (select_for_update) in this transaction, and each
+    track's `saved` read after that; every value must be checked against the round's
+    framework and scale already. A track that may not be written raises TrackRefused before
+    anything is written."""
+    if not writes:
+        return
+    for write in writes:
+        _check_write(cycle, write)
+    shape = results.shapes_of([cycle.framework])[cycle.framework_id]
+    indicators = {pk for levels in shape.layout.values() for pks in levels.values() for pk in pks}
+    now = timezone.now()
+    events = []
+    for write in writes:
+        after = {**write.saved, **write.values}
+        after = {pk: value for pk, value in after.items() if value is not None}
+        if write.submit and indicators - set(after):
+            raise TrackRefused(write, IncompleteRatings(sorted(indicators - set(after))))
+        events += _track_steps(write, shape, after, by)
+    _write_many_ratings(writes, by, now)
+    _move_tracks(writes, now)
+    AssessmentEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def _check_write(cycle, write):
+    if write.assessment.cycle_id != cycle.pk:
+        raise ValueError("write_tracks writes the tracks of one round.")
+    write.assessment.cycle = cycle
+    try:
+        _require_open_track(write.assessment, write.role)
+    except WorkflowError as error:
+        raise TrackRefused(write, error) from None
+
+
+def _track_steps(write, shape, after, by):
+    """The lines of history of one track's save (when it has values) and submit, and its
+    levels afterwards (`write.levels`)."""
+    assessment, role = write.assessment, write.role
+    state = write.state_before = assessment.track_state(role)
+    steps = []
+    if write.values:
+        saved_state = Track.IN_PROGRESS if state == Track.NOT_STARTED else state
+        count = str(sum(value is not None for value in write.values.values()))
+        steps.append(_event(write, by, AssessmentEvent.Action.SAVED, state, saved_state, count))
+        write.levels = results.track_record(shape, after)
+        state = saved_state
+    if write.submit:
+        steps.append(_event(write, by, AssessmentEvent.Action.SUBMITTED, state, Track.SUBMITTED))
+    return steps
+
+
+def _event(write, by, action, from_state, to_state, detail=""):
+    return AssessmentEvent(
+        assessment=write.assessment,
+        actor=by,
+        action=action,
+        role=write.role,
+        from_state=from_state,
+        to_state=to_state,
+        detail=detail,
+    )
+
+
+def _move_tracks(writes, now):
+    """Each track's state, versions and submission time as save_ratings and submit_track
+    move them (a version up by one a step), in one UPDATE a kind of step; then its levels."""
+    kinds = {}
+    for write in writes:
+        kind = (write.role, write.state_before, bool(write.values), write.submit)
+        kinds.setdefault(kind, []).append(write.assessment.pk)
+    for (role, before, saved, submitted), pks in kinds.items():
+        changes = {f"{role}_version": F(f"{role}_version") + int(saved) + int(submitted)}
+        if submitted:
+            changes |= {f"{role}_state": Track.SUBMITTED, f"{role}_submitted_at": now}
+            changes["version"] = F("version") + 1
+        elif before == Track.NOT_STARTED:
+            changes[f"{role}_state"] = Track.IN_PROGRESS
+        for chunk in in_chunks(pks):
+            Assessment.objects.filter(pk__in=chunk).update(**changes)
+    for role, field in results.TRACK_FIELDS.items():
+        levels = [write for write in writes if write.role == role and write.values]
+        for write in levels:
+            setattr(write.assessment, field, write.levels)
+        objects = [write.assessment for write in levels]
+        Assessment.objects.bulk_update(objects, [field], batch_size=500)
+
+
+RATING_COLUMNS = ("assessment", "indicator", "role", "value", "rated_by", "rated_at")
+
+
+def _write_many_ratings(writes, by, now):
+    """The new, changed and cleared ratings of every track: a few queries in all."""
+    new, changed, cleared = [], {}, set()
+    at = prepared(Rating, "rated_at", now)
+    for write in writes:
+        key = write.assessment.pk, write.role
+        for indicator_id, value in write.values.items():
+            if value is None:
+                if indicator_id in write.saved:
+                    cleared.add((*key, indicator_id))
+            elif indicator_id not in write.saved:
+                new.append((key[0], indicator_id, key[1], value, by.pk, at))
+            elif write.saved[indicator_id] != value:
+                changed.setdefault(value, set()).add((*key, indicator_id))
+    insert_rows(Rating, RATING_COLUMNS, new)
+    for value, keys in changed.items():  # one UPDATE a value of the scale
+        for chunk in in_chunks(_rating_ids(writes, keys)):
+            Rating.objects.filter(pk__in=chunk).update(value=value, rated_by=by, rated_at=now)
+    for chunk in in_chunks(_rating_ids(writes, cleared)):
+        Rating.objects.filter(pk__in=chunk).delete()
+
+
+def _rating_ids(writes, keys):
+    """The ids of the ratings of these (assessment id, role, indicator id) keys."""
+    if not keys:
+        return []
+    assessments = {write.assessment.pk for write in writes}
+    found = Rating.objects.filter(assessment_id__in=assessments).values_list(
+        "pk", "assessment_id", "role", "indicator_id"
+    )
+    return [pk for pk, *key in found if tuple(key) in keys]
