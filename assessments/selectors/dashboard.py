@@ -73,15 +73,27 @@ PERSON_FIELDS = ["id", *(field.name for field in fields(Person) if field.name !=
 
 
 def round_rows(cycle):
-    """[RoundRow] of every assessment of `cycle`, in the round's order; two queries (the
-    people apart: the heads rate up to 40 people each)."""
+    """[RoundRow] of every assessment of `cycle`, in the round's order; two queries: the
+    assessments with their person (joined already for the order), then their raters and
+    reviewers (a few: the heads rate up to 40 people each)."""
     query = Assessment.objects.filter(cycle=cycle).order_by(*ROUND_ORDER)
-    states = list(query.values_list(*STATE_FIELDS, *(f"{who}_id" for who in PEOPLE)))
-    width = len(STATE_FIELDS)
-    ids = {pk for values in states for pk in values[width:] if pk is not None}
-    found = Employee.objects.filter(pk__in=ids).values_list(*PERSON_FIELDS)
+    employee = [f"employee__{name}" for name in PERSON_FIELDS]
+    raters = ("supervisor_id", "reviewer_id")
+    states = list(query.values_list(*STATE_FIELDS, *employee, *raters))
+    width, person = len(STATE_FIELDS), len(PERSON_FIELDS)
+    ids = Q()
+    for name in raters:
+        ids |= Q(pk__in=Assessment.objects.filter(cycle=cycle).values(name))
+    found = Employee.objects.filter(ids).values_list(*PERSON_FIELDS)
     people = {values[0]: Person(*values) for values in found}
-    return [RoundRow(*v[:width], *(people.get(pk) for pk in v[width:])) for v in states]
+    return [
+        RoundRow(
+            *values[:width],
+            Person(*values[width : width + person]),
+            *(people.get(pk) for pk in values[width + person :]),
+        )
+        for values in states
+    ]
 
 
 @dataclass
