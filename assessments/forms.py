@@ -209,6 +209,10 @@ class RoundScoringForm(GuardedForm):
     """How a round scores, chosen before it opens (services.set_scoring checks the rest)."""
 
     method = forms.ChoiceField(label=_("Competency scoring method"), choices=Cycle.Method.choices)
+    # not sent (a form of before issue 15's agreements): the round keeps its own
+    work_results_method = forms.ChoiceField(
+        label=_("Work results"), choices=Cycle.WorkResultsMethod.choices, required=False
+    )
     competency_weight = forms.DecimalField(
         label=_("Weight of competencies in the total (%)"),
         min_value=0,

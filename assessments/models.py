@@ -123,6 +123,12 @@ class Cycle(models.Model):
         RATING_EQUAL = "rating_equal", _("The achieved level, every competency the same weight")
         HYBRID = "hybrid", _("Achieved levels ÷ expected levels, at most 100 %")
 
+    class WorkResultsMethod(models.TextChoices):
+        """Where the work-results percentage comes from (issue 15); the round keeps its own."""
+
+        INDICATORS = "indicators", _("From the agreed work-results indicators")
+        PERCENTAGE = "percentage", _("A percentage the supervisor enters")
+
     class TotalRounding(models.TextChoices):
         """How the total is rounded: a round keeps the rule it was scored with."""
 
@@ -164,6 +170,13 @@ class Cycle(models.Model):
     # Method.RATING: {competency code: weight (%)}, totalling 100 over the framework's competencies
     competency_weights = models.JSONField(
         _("weights of the competencies"), default=dict, blank=True
+    )
+    # Rounds before issue 15 and rounds whose office keeps the figure on paper: PERCENTAGE
+    work_results_method = models.CharField(
+        _("work results"),
+        max_length=12,
+        choices=WorkResultsMethod.choices,
+        default=WorkResultsMethod.PERCENTAGE,
     )
     # The lowest total of ดีเด่น, ดีมาก, ดี and พอใช้ (below: ต้องปรับปรุง); empty: the defaults
     band_thresholds = models.JSONField(_("thresholds of the bands"), default=list, blank=True)
@@ -455,6 +468,66 @@ class Rating(models.Model):
         return f"{self.assessment} {self.indicator_id} {self.role}={self.value}"
 
 
+class WorkIndicator(models.Model):
+    """One work-results indicator of a person's performance agreement (ข้อตกลงการปฏิบัติงาน,
+    issue 15), agreed at the start of the round: what is measured, in what unit, its weight
+    (the weights of an agreement total 100) and the target of each of the five levels; at the
+    end of the round, the level achieved and its evidence. In a round whose work results come
+    from the indicators (Cycle.WorkResultsMethod.INDICATORS) the assessment's work_results is
+    worked out from them by their one writer (services/agreements.py)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="work_indicators"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("work-results indicator"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=100, blank=True)
+    weight = models.DecimalField(
+        _("weight (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+    )
+    target_1 = models.CharField(_("target of level 1"), max_length=200, blank=True)
+    target_2 = models.CharField(_("target of level 2"), max_length=200, blank=True)
+    target_3 = models.CharField(_("target of level 3"), max_length=200, blank=True)
+    target_4 = models.CharField(_("target of level 4"), max_length=200, blank=True)
+    target_5 = models.CharField(_("target of level 5"), max_length=200, blank=True)
+    achieved_level = models.PositiveSmallIntegerField(
+        _("level achieved"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        ordering = ["assessment", "number"]
+        verbose_name = _("work-results indicator")
+        verbose_name_plural = _("work-results indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "number"], name="work_indicator_one_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0) & Q(weight__lte=100), name="work_indicator_weight"
+            ),
+            models.CheckConstraint(
+                condition=Q(achieved_level__isnull=True)
+                | (Q(achieved_level__gte=1) & Q(achieved_level__lte=5)),
+                name="work_indicator_level",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} {self.number}. {self.title}"
+
+    @property
+    def targets(self):
+        """The targets of levels 1–5, in order."""
+        return [getattr(self, f"target_{level}") for level in range(1, 6)]
+
+
 class CompetencyComment(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
@@ -532,6 +605,8 @@ class AssessmentEvent(ActorNameMixin, models.Model):
         REOPENED = "reopened", _("Reopened by HR")
         RATER_CHANGED = "rater", _("Rater changed by HR")
         PLANNED = "planned", _("Development plan saved")
+        AGREEMENT = "agreement", _("Performance agreement recorded")
+        WORK_ASSESSED = "work_assessed", _("Work results assessed")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -712,6 +787,7 @@ class AuditEntry(ActorNameMixin, models.Model):
         RATER_CHANGED = "rater_changed", _("Rater changed")
         STAFF_IMPORTED = "staff_imported", _("Staff CSV imported")
         RATINGS_IMPORTED = "ratings_imported", _("Paper ratings imported")
+        AGREEMENTS_IMPORTED = "agreements_imported", _("Performance agreements imported")
         FRAMEWORK_IMPORTED = "framework_imported", _("Framework imported")
         FRAMEWORK_PUBLISHED = "framework_published", _("Framework published")
         FRAMEWORK_EXPORTED = "framework_exported", _("Framework exported")

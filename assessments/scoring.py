@@ -186,6 +186,27 @@ def score_by_method(method, levels, expected, weights=None):
     raise ValueError(f"unknown method {method!r}")
 
 
+INDICATORS = "indicators"  # work results from the agreed indicators (indicators_work_results)
+PERCENTAGE = "percentage"  # work results: the percentage the supervisor enters
+WORK_METHODS = (INDICATORS, PERCENTAGE)
+
+
+def indicators_work_results(indicators):
+    """The work-results percentage of an agreement's indicators [(achieved level 1–5 or None,
+    weight)]: Σ (achieved level × weight) ÷ (5 × Σ weight) × 100, two places (half up); None
+    while an indicator has no achieved level, or when there is no indicator."""
+    indicators = [(level, Fraction(Decimal(weight))) for level, weight in indicators]
+    if not indicators or any(level is None for level, _weight in indicators):
+        return None
+    if any(not 1 <= level <= MAX_LEVEL for level, _weight in indicators):
+        raise ValueError(f"achieved levels must be 1–{MAX_LEVEL}: {indicators!r}")
+    total = sum(weight for _level, weight in indicators)
+    if total <= 0:
+        raise ValueError("the weights of an agreement must total more than 0")
+    achieved = sum(level * weight for level, weight in indicators)
+    return _two_places(achieved / (MAX_LEVEL * total) * 100)
+
+
 def _two_places(fraction):
     """An exact Fraction as a Decimal with two places, half up."""
     whole = Decimal(fraction.numerator) / Decimal(fraction.denominator)

@@ -14,7 +14,8 @@ rounded to two places (assessments/scoring.py, rule 5), as on the page and the p
 the self-assessment is submitted; the supervisor's level, gap, points, scores, work results,
 total and band only once the supervisor's rating is submitted (a draft, even complete, gives
 empty cells). The column `stage` is the assessment's step (Assessment.stage); after it,
-`competency_method` and `competency_part` (METHOD_COLUMNS, issue 15).
+`competency_method` and `competency_part` (METHOD_COLUMNS, issue 15), then
+`work_results_method` (WORK_COLUMNS).
 """
 
 import io
@@ -54,7 +55,10 @@ STAGE_COLUMNS = ("stage",)
 # the competency adds to the score by it (the points of "bar", level × weight ÷ 5 of "rating"
 # and "rating_equal", the level counted in the sum of achieved levels for "hybrid").
 METHOD_COLUMNS = ("competency_method", "competency_part")
-COLUMNS = MACHINE_COLUMNS + EXTRA_COLUMNS + STAGE_COLUMNS + METHOD_COLUMNS
+# Added with the performance agreements (issue 15): where the work results come from (a
+# Cycle.WorkResultsMethod code: "indicators" or "percentage").
+WORK_COLUMNS = ("work_results_method",)
+COLUMNS = MACHINE_COLUMNS + EXTRA_COLUMNS + STAGE_COLUMNS + METHOD_COLUMNS + WORK_COLUMNS
 
 # The workbook is a Thai document whatever the language of the page it is downloaded from
 # (like the printed forms): its headers are data, written here in Thai.
@@ -79,6 +83,7 @@ THAI_HEADERS = {
     "stage": "ขั้นตอน",
     "competency_method": "วิธีคิดคะแนนสมรรถนะ",
     "competency_part": "คะแนนของสมรรถนะนี้",
+    "work_results_method": "ที่มาของผลสัมฤทธิ์ของงาน",
 }
 SUMMARY_LEVEL = "{code} ระดับ"
 SUMMARY_POINTS = "{code} คะแนน"
@@ -151,7 +156,11 @@ def rows(cycle, people=None, submitted_only=False):
     table = []
     for person in _shown(people, submitted_only):
         head, totals = _person(person), _totals(person, submitted_only)
-        stage = {"stage": person.assessment.stage, "competency_method": cycle.method}
+        stage = {
+            "stage": person.assessment.stage,
+            "competency_method": cycle.method,
+            "work_results_method": cycle.work_results_method,
+        }
         for row in person.results.values():
             table.append(
                 {
@@ -210,6 +219,9 @@ def _cell_value(column, value):
     if column == "competency_method":
         with translation.override("th"):
             return str(Cycle.Method(value).label)
+    if column == "work_results_method":
+        with translation.override("th"):
+            return str(Cycle.WorkResultsMethod(value).label)
     return value
 
 

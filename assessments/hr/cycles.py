@@ -124,6 +124,7 @@ def cycle_scoring(request, pk):
         services.set_scoring(
             cycle=cycle,
             method=form.cleaned_data["method"],
+            work_results_method=form.cleaned_data["work_results_method"] or None,
             competency_weight=form.cleaned_data["competency_weight"],
             weights=form.weights(),
             thresholds=form.threshold_list(),
@@ -152,6 +153,7 @@ def scoring_context(cycle):
     codes = competency_codes(framework)
     initial = {
         "method": cycle.method,
+        "work_results_method": cycle.work_results_method,
         "competency_weight": cycle.competency_weight,
         "thresholds": ", ".join(cycle.band_thresholds),
         **{f"weight_{code}": cycle.competency_weights.get(code) for code in codes},

@@ -111,3 +111,51 @@ class RatingsConfirmForm(ImportConfirmForm):
     @classmethod
     def carrying(cls, token, cycle, submit):
         return cls(initial={"upload_token": token, "cycle": cycle.pk, "submit": submit})
+
+
+class AgreementsUploadForm(GuardedForm):
+    """The round and the performance agreements file (issue 15)."""
+
+    cycle = forms.ModelChoiceField(
+        label=_("Round"), queryset=Cycle.objects.none(), empty_label=None
+    )
+    file = forms.FileField(
+        label=_("Agreements file (CSV, UTF-8)"),
+        help_text=_(
+            "Columns: employee_code, indicator, unit, weight, target_1 … target_5, "
+            "achieved_level (blank until the end of the round). A person's lines replace their "
+            "indicators; their weights total 100."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = agreement_rounds()
+        if "cycle" not in self.initial:
+            self.initial["cycle"] = default_round()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is too large (2 MB at most)."))
+        return upload.read()
+
+
+def agreement_rounds():
+    """Rounds whose agreements may still change: opened and not closed."""
+    return Cycle.objects.filter(status=Cycle.Status.OPEN)
+
+
+class AgreementsConfirmForm(ImportConfirmForm):
+    """The checked file's token and its round, carried to the confirmation."""
+
+    cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = agreement_rounds()
+
+    @classmethod
+    def carrying(cls, token, cycle):
+        return cls(initial={"upload_token": token, "cycle": cycle.pk})

@@ -7,6 +7,7 @@ None of these lists is mounted by itself: competency_portal/urls.py wraps each i
 from django.urls import path
 
 from assessments.hr import (
+    agreements_import,
     analytics,
     audit,
     cycles,
@@ -68,6 +69,7 @@ people_patterns = [
 ratings_import_patterns = [
     path("", ratings_import.upload, name="upload"),
     path("template/<int:assessment_pk>/", ratings_import.csv_template, name="template"),
+    path("agreements/", agreements_import.upload, name="agreements"),
 ]
 
 # under hr/exports/, namespace "exports"

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from assessments.models import Assessment, OutsidePerson, Role
+from assessments.models import Assessment, Cycle, OutsidePerson, Role
 from assessments.selectors import rating as selectors
-from assessments.selectors.results import assessment_results, band_ranges
+from assessments.selectors.results import assessment_results, band_ranges, work_table
 from competency_portal.lib.thai import people_digits
 
 
@@ -37,6 +37,7 @@ class PersonForm:
     reviewer_above: object
     bands: list
     other_suggestions: list  # [(block, comment)]: competencies outside the plan with a comment
+    work: object = None  # WorkTable of the agreed indicators, in a round that scores by them
 
 
 def development_plan(sheet, results, choices=None):
@@ -105,7 +106,16 @@ def person_form(assessment):
         reviewer_above=person_above(assessment),
         bands=band_ranges(assessment.cycle),
         other_suggestions=other_suggestions(sheet, plan),
+        work=agreed_work(assessment),
     )
+
+
+def agreed_work(assessment):
+    """The agreement's WorkTable in a round whose work results come from the indicators (one
+    query), else None: the form prints the typed percentage as before."""
+    if assessment.cycle.work_results_method != Cycle.WorkResultsMethod.INDICATORS:
+        return None
+    return work_table(assessment.work_indicators.all())
 
 
 def assessment_for_print(pk):

@@ -9,7 +9,15 @@ from dataclasses import dataclass, field, fields
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments.models import STAGES, Assessment, Employee, Reminder, Track
+from assessments.models import (
+    STAGES,
+    Assessment,
+    Cycle,
+    Employee,
+    Reminder,
+    Track,
+    WorkIndicator,
+)
 from assessments.selectors.results import ROUND_ORDER, load_results
 from framework.selectors import competency_codes
 
@@ -126,6 +134,9 @@ class Dashboard:
     # [Reminder] not delivered: failed, or queued (waiting for a worker or for their next
     # try), of people who still have a step to take; failed first
     undelivered: list = field(default_factory=list)
+    # in a round whose work results come from the agreed indicators: [Person] of the division
+    # shown who have no agreement yet (None in a round of typed percentages)
+    without_agreement: list | None = None
 
 
 def pending_steps(assessment):
@@ -190,7 +201,25 @@ def dashboard(cycle, department="", step="", sort="department"):
         result_ids=[a.pk for a in rows if not department or a.department_name == department],
         competency_codes=_codes(cycle),
         undelivered=_undelivered(reminders, steps),
+        without_agreement=_without_agreement(cycle, rows, department),
     )
+
+
+def _without_agreement(cycle, rows, department):
+    """The people of `rows` (in `department`, when given) with no work-results indicator yet,
+    in a round that scores by them (one query); None otherwise."""
+    if cycle.work_results_method != Cycle.WorkResultsMethod.INDICATORS:
+        return None
+    agreed = set(
+        WorkIndicator.objects.filter(assessment__cycle=cycle).values_list(
+            "assessment_id", flat=True
+        )
+    )
+    return [
+        row.employee
+        for row in rows
+        if row.pk not in agreed and (not department or row.department_name == department)
+    ]
 
 
 def _undelivered(reminders, steps):

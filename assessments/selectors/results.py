@@ -48,6 +48,41 @@ def band_ranges(cycle=None):
     return ranges
 
 
+@dataclass(frozen=True)
+class WorkTable:
+    """An agreement's indicators as a form prints them: each with its achieved level × weight
+    (None while it has no level), the sums, and the work results they give."""
+
+    rows: list  # [(WorkIndicator, level × weight or None)]
+    weight: Decimal  # Σ weight
+    achieved: Decimal | None  # Σ level × weight, once every indicator has its level
+    work_results: Decimal | None
+
+
+def work_table(indicators):
+    """WorkTable of an agreement's indicators, in their order."""
+    indicators = list(indicators)
+    rows = [
+        (i, None if i.achieved_level is None else i.achieved_level * i.weight) for i in indicators
+    ]
+    products = [product for _indicator, product in rows]
+    complete = bool(rows) and None not in products
+    return WorkTable(
+        rows=rows,
+        weight=sum((i.weight for i in indicators), Decimal("0")),
+        achieved=sum(products, Decimal("0")) if complete else None,
+        work_results=work_results_of(indicators),
+    )
+
+
+def work_results_of(indicators):
+    """The work-results percentage an agreement's indicators give (scoring.
+    indicators_work_results): None while one has no achieved level."""
+    return scoring.indicators_work_results(
+        (indicator.achieved_level, indicator.weight) for indicator in indicators
+    )
+
+
 ROUND_ORDER = ("department_name", "employee__first_name", "employee__last_name", "employee__pk")
 
 

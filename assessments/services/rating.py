@@ -126,6 +126,13 @@ def save_ratings(
     _check_comments(assessment, comments)
     changes = {}
     if role == Role.SUPERVISOR and work_results is not ...:
+        if assessment.cycle.work_results_method == Cycle.WorkResultsMethod.INDICATORS:
+            raise WorkflowError(
+                _(
+                    "This round's work results come from the agreed indicators; they are not "
+                    "typed in."
+                )
+            )
         changes["work_results"] = work_results
     before = assessment.track_state(role)
     if before == Track.NOT_STARTED:

@@ -208,11 +208,22 @@ BAND_COUNT = len(DEFAULT_THRESHOLDS)  # ดีเด่น, ดีมาก, ด
 
 
 @transaction.atomic
-def set_scoring(*, cycle, method, competency_weight, weights=None, thresholds=None, framework):
+def set_scoring(
+    *,
+    cycle,
+    method,
+    competency_weight,
+    weights=None,
+    thresholds=None,
+    framework,
+    work_results_method=None,
+):
     """Store how `cycle` scores. `weights` {competency code: percent} count for Method.RATING
     only, and must name exactly the competencies of `framework` (the version the round will
     use) and total 100; `thresholds` are the lowest totals of the four upper bands, highest
-    first (empty: the defaults). Refused once the round is open."""
+    first (empty: the defaults); `work_results_method` (Cycle.WorkResultsMethod; None: the
+    round's own) says whether work results come from the agreed indicators or are typed in.
+    Refused once the round is open."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != Cycle.Status.DRAFT:
         raise ValidationError(
@@ -222,6 +233,13 @@ def set_scoring(*, cycle, method, competency_weight, weights=None, thresholds=No
     if method not in Cycle.Method.values:
         raise ValidationError(_("There is no scoring method %(method)s.") % {"method": method})
     cycle.method = method
+    if work_results_method is not None:
+        if work_results_method not in Cycle.WorkResultsMethod.values:
+            raise ValidationError(
+                _("There is no way of working out work results called %(method)s.")
+                % {"method": work_results_method}
+            )
+        cycle.work_results_method = work_results_method
     cycle.competency_weight = percent(competency_weight, _("The weight of competencies"))
     codes = competency_codes(framework)
     cycle.competency_weights = (
@@ -229,7 +247,13 @@ def set_scoring(*, cycle, method, competency_weight, weights=None, thresholds=No
     )
     cycle.band_thresholds = [format(t, "f") for t in checked_thresholds(thresholds or [])]
     cycle.save(
-        update_fields=["method", "competency_weight", "competency_weights", "band_thresholds"]
+        update_fields=[
+            "method",
+            "competency_weight",
+            "competency_weights",
+            "band_thresholds",
+            "work_results_method",
+        ]
     )
     return cycle
 

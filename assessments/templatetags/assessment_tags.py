@@ -79,6 +79,10 @@ def event_detail(event):
     saves, reasons and names are shown as written."""
     if event.action == "saved" and event.detail.isascii() and event.detail.isdigit():
         return _("%(count)s ratings saved") % {"count": thai_digits(event.detail)}
+    if event.action == "agreement" and event.detail.isascii() and event.detail.isdigit():
+        return _("%(count)s work-results indicators") % {"count": thai_digits(event.detail)}
+    if event.action == "work_assessed" and event.detail:
+        return _("Work results %(percent)s") % {"percent": thai_digits(event.detail)}
     if event.action == "refused" and event.detail:
         return _("Witness: %(name)s") % {"name": event.detail}
     return event.detail

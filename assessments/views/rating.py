@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import forms, permissions, services
-from assessments.models import Role, Track
+from assessments.models import Cycle, Role, Track
 from assessments.selectors import conflicts, results
 from assessments.selectors import rating as selectors
 from assessments.views.common import assessment_for, error_messages, flash_errors
@@ -116,6 +116,7 @@ def _rating_page(request, pk, role):
         "missing": missing,
         "missing_ids": {indicator.pk for indicator in missing},
         "work_results": work_results,
+        "work_indicators": _work_indicators(assessment, role),
         "form_version": version,
         "form_base": base,
         "field_errors": field_errors,
@@ -195,11 +196,22 @@ def _with_mine(post, keys):
     return data
 
 
-def _mine(post, role):
+def _work_indicators(assessment, role):
+    """The agreed indicators shown on the supervisor's page of a round whose work results
+    come from them (None: the supervisor types the percentage)."""
+    if role != Role.SUPERVISOR:
+        return None
+    if assessment.cycle.work_results_method != Cycle.WorkResultsMethod.INDICATORS:
+        return None
+    return list(assessment.work_indicators.all())
+
+
+def _mine(post, role, assessment):
     """What the person sent, parsed: a conflicts.Mine. ValidationError when malformed."""
     values, comments = forms.parse_ratings(post)
     work_results = ...
-    if role == Role.SUPERVISOR and WORK_FIELD in post:
+    typed = assessment.cycle.work_results_method == Cycle.WorkResultsMethod.PERCENTAGE
+    if role == Role.SUPERVISOR and WORK_FIELD in post and typed:
         try:
             work_results = services.parse_work_results(post.get(WORK_FIELD))
         except ValidationError as error:
@@ -242,7 +254,7 @@ def _after_save(request, assessment, role, post):
 
 def _save(request, assessment, role, post, quiet=False):
     """A draft of one track from what a rating page sent (the page's save, or its autosave)."""
-    mine = _mine(post, role)
+    mine = _mine(post, role, assessment)
     extra = {} if mine.work_results is ... else {"work_results": mine.work_results}
     return services.save_ratings(
         assessment=assessment,
@@ -260,7 +272,8 @@ def _conflict(assessment, role, post, unresolved=(), picks=None):
     """The conflict to show; `unresolved` and `picks`: a conflict page answered in part."""
     assessment.refresh_from_db()
     base = conflicts.unsign(post.get("base"))
-    conflict = conflicts.rating_conflict(assessment, role, _mine(post, role), base, unresolved)
+    mine = _mine(post, role, assessment)
+    conflict = conflicts.rating_conflict(assessment, role, mine, base, unresolved)
     conflict.picks = picks or {}
     return conflict
 

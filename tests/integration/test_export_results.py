@@ -23,7 +23,7 @@ from tests.factories import rate, values_up_to
 HEADER = (
     "employee_code,full_name,department,position_class,competency,expected_level,self_level,"
     "supervisor_level,gap,points,competency_score,weighted_score,work_results,total,band,stage,"
-    "competency_method,competency_part"
+    "competency_method,competency_part,work_results_method"
 )
 # The Thai labels of the stages (locale/th), as the workbook shows them.
 STAGE_THAI = {
@@ -119,6 +119,7 @@ def expected_rows(client, cast, cycle):
                     "stage": STAGES_OF_RATED_ROUND[a.employee.employee_code],
                     "competency_method": cycle.method,
                     "competency_part": results.parts.get(row.code),  # the page's column
+                    "work_results_method": "percentage",  # the rounds of before issue 15
                 }
             )
     return table
@@ -141,6 +142,8 @@ def as_xlsx_value(column, value):
         return STAGE_THAI[value]
     if column == "competency_method":
         return {"bar": "คะแนนตามส่วนต่างจากระดับที่คาดหวัง"}[value]
+    if column == "work_results_method":
+        return {"percentage": "ร้อยละที่ผู้บังคับบัญชากรอก"}[value]
     if isinstance(value, Decimal):
         return float(value)
     return value

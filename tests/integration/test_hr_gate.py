@@ -59,6 +59,7 @@ HR_PAGES = {
     "people:import_template",
     "ratings_import:upload",
     "ratings_import:template",
+    "ratings_import:agreements",
     "exports:results",
     "exports:results_page",
     "analytics:index",

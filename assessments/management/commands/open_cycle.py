@@ -1,7 +1,8 @@
 """`open_cycle --code 2569-1 --fiscal-year 2569 --round 1 [--framework-version N]`: create (if
 new) and open a round; how it scores may be set on the way (issue 15):
 `[--competency-method bar|rating|rating_equal|hybrid] [--competency-weights ACH=40,COM=20,…]
-[--competency-part 30] [--bands 90,80,70,60]` (docs/appraisal-rules.md)."""
+[--competency-part 30] [--bands 90,80,70,60] [--work-results indicators|percentage]`
+(docs/appraisal-rules.md)."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
@@ -30,6 +31,14 @@ class Command(PortalCommand):
             "--competency-method",
             choices=Cycle.Method.values,
             help=_("How the competency score is worked out (default: bar, the round's own)"),
+        )
+        parser.add_argument(
+            "--work-results",
+            choices=Cycle.WorkResultsMethod.values,
+            help=_(
+                "Where work results come from: the agreed indicators (import_agreements) or a "
+                "percentage the supervisor enters (default: the round's own, percentage)"
+            ),
         )
         parser.add_argument(
             "--competency-weights",
@@ -82,6 +91,7 @@ class Command(PortalCommand):
     def _set_scoring(self, cycle, framework, options):
         """Store the scoring options given (those left out keep the round's own)."""
         names = ("competency_method", "competency_weights", "competency_part", "bands")
+        names += ("work_results",)
         if cycle.status != Cycle.Status.DRAFT or all(options.get(n) is None for n in names):
             return
         services.set_scoring(
@@ -91,6 +101,7 @@ class Command(PortalCommand):
             weights=_pairs(options["competency_weights"]) or cycle.competency_weights,
             thresholds=_numbers(options["bands"]) or cycle.band_thresholds,
             framework=framework,
+            work_results_method=options["work_results"],
         )
 
 
