@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -253,3 +254,68 @@ class RoundScoringForm(GuardedForm):
     def threshold_list(self):
         text = self.cleaned_data.get("thresholds") or ""
         return [item.strip() for item in text.replace(" ", ",").split(",") if item.strip()]
+
+
+class WorkIndicatorForm(GuardedForm):
+    """One work-results indicator of a performance agreement, as the supervisor writes it
+    (services/agreements.py checks the agreement as a whole: weights totalling 100, …)."""
+
+    title = forms.CharField(label=_("Work-results indicator"), max_length=300, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=100, required=False)
+    weight = forms.DecimalField(
+        label=_("Weight"),
+        min_value=Decimal("0.01"),
+        max_value=100,
+        decimal_places=2,
+        required=False,
+    )
+    target_1 = forms.CharField(label=_("Target of level 1"), max_length=200, required=False)
+    target_2 = forms.CharField(label=_("Target of level 2"), max_length=200, required=False)
+    target_3 = forms.CharField(label=_("Target of level 3"), max_length=200, required=False)
+    target_4 = forms.CharField(label=_("Target of level 4"), max_length=200, required=False)
+    target_5 = forms.CharField(label=_("Target of level 5"), max_length=200, required=False)
+    achieved_level = forms.TypedChoiceField(
+        label=_("Achieved level"),
+        choices=[("", "–"), *((n, str(n)) for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        max_length=MAX_COMMENT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    TARGETS = ("target_1", "target_2", "target_3", "target_4", "target_5")
+
+    def is_blank(self):
+        """A row left empty (the spare rows at the end): not part of the agreement."""
+        data = self.cleaned_data
+        return not any(data.get(name) for name in ("title", "unit", "weight", *self.TARGETS))
+
+    def clean(self):
+        data = super().clean()
+        if self.is_blank():
+            return data
+        missing = [name for name in ("title", "weight", *self.TARGETS) if not data.get(name)]
+        if missing:
+            raise ValidationError(
+                _("Every indicator needs its words, its weight and the target of each level.")
+            )
+        return data
+
+
+WorkIndicatorFormSet = forms.formset_factory(
+    WorkIndicatorForm, extra=0, max_num=20, absolute_max=20, validate_max=True
+)
+
+
+class AgreementConfirmForm(GuardedForm):
+    comment = forms.CharField(
+        label=_("Comment (if any)"),
+        max_length=MAX_COMMENT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

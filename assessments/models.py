@@ -311,6 +311,10 @@ class Assessment(models.Model):
     # read without reading its 130,000 ratings; None: not worked out, read from the ratings.
     self_levels = models.JSONField(null=True, blank=True, editable=False)
     supervisor_levels = models.JSONField(null=True, blank=True, editable=False)
+    # The person's confirmation of their performance agreement (issue 15): cleared when the
+    # agreed terms (indicators, units, weights, targets) change
+    agreement_confirmed_at = models.DateTimeField(null=True, blank=True)
+    agreement_comment = models.TextField(_("comment on the agreement"), blank=True)
     work_results = models.DecimalField(
         _("work results (%)"),
         max_digits=5,
@@ -606,6 +610,7 @@ class AssessmentEvent(ActorNameMixin, models.Model):
         RATER_CHANGED = "rater", _("Rater changed by HR")
         PLANNED = "planned", _("Development plan saved")
         AGREEMENT = "agreement", _("Performance agreement recorded")
+        AGREEMENT_CONFIRMED = "agreed", _("Performance agreement confirmed by the person")
         WORK_ASSESSED = "work_assessed", _("Work results assessed")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")

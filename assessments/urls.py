@@ -6,7 +6,7 @@ the two lists and puts the HR one behind the gate.
 
 from django.urls import path
 
-from assessments.views import home, printing, rating, workflow
+from assessments.views import agreement, home, printing, rating, workflow
 
 urlpatterns = [
     path("<int:pk>/", workflow.results, name="results"),
@@ -21,5 +21,6 @@ urlpatterns = [
     path("<int:pk>/refusal/", workflow.record_refusal, name="refusal"),
     path("<int:pk>/review/", workflow.review, name="review"),
     path("<int:pk>/plan/", workflow.save_plan, name="plan"),
+    path("<int:pk>/agreement/", agreement.agreement, name="agreement"),
     path("team/", home.team, name="team"),
 ]

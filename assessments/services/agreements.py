@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, AssessmentEvent, Cycle, Track, WorkIndicator
 from assessments.selectors import results
+from competency_portal.lib.textguard import MAX_COMMENT, clean_text
 from competency_portal.lib.thai import thai_digits
 
 MAX_INDICATORS = 20  # of one agreement: a form has five to eight
@@ -78,6 +80,7 @@ def write_agreements(*, cycle, agreements, by):
         if problem:
             raise AgreementRefused(agreement.assessment, problem)
     ids = [agreement.assessment.pk for agreement in agreements]
+    agreed_before = _terms_of(ids)
     WorkIndicator.objects.filter(assessment_id__in=ids).delete()
     rows = []
     for agreement in agreements:
@@ -87,7 +90,104 @@ def write_agreements(*, cycle, agreements, by):
     WorkIndicator.objects.bulk_create(rows, batch_size=500)
     if cycle.work_results_method == Cycle.WorkResultsMethod.INDICATORS:
         _keep_work_results(agreements)
+    _clear_confirmations(agreements, agreed_before)
     AssessmentEvent.objects.bulk_create(_history(agreements, by), batch_size=500)
+
+
+TERMS = ("title", "unit", "weight", "target_1", "target_2", "target_3", "target_4", "target_5")
+
+
+def terms(indicators):
+    """What the person agreed to: each indicator's words, unit, weight and targets, in order
+    (not its achieved level or evidence, written at the end of the round)."""
+    return [tuple(getattr(i, name) for name in TERMS) for i in indicators]
+
+
+def _terms_of(ids):
+    """{assessment id: terms} of the saved agreements of these assessments (one query)."""
+    saved = {}
+    for indicator in WorkIndicator.objects.filter(assessment_id__in=ids).order_by("number"):
+        saved.setdefault(indicator.assessment_id, []).append(indicator)
+    return {pk: terms(indicators) for pk, indicators in saved.items()}
+
+
+def _clear_confirmations(agreements, agreed_before):
+    """A person's confirmation stands for the terms they confirmed: changed terms need theirs
+    again (achieved levels and evidence do not)."""
+    changed = [
+        a.assessment.pk
+        for a in agreements
+        if agreed_before.get(a.assessment.pk, []) != terms(a.indicators)
+    ]
+    Assessment.objects.filter(pk__in=changed).update(agreement_confirmed_at=None)
+    for agreement in agreements:
+        if agreement.assessment.pk in changed:
+            agreement.assessment.agreement_confirmed_at = None
+
+
+@transaction.atomic
+def save_agreement(*, assessment, indicators, by):
+    """The supervisor's agreement for one person: `indicators` [WorkIndicator] not saved, in
+    order, replace those the person had (write_agreements' rules)."""
+    assessment = (
+        Assessment.objects.select_related("cycle")
+        .select_for_update(of=("self",))
+        .get(pk=assessment.pk)
+    )
+    write_agreements(cycle=assessment.cycle, agreements=[Agreement(assessment, indicators)], by=by)
+    return assessment
+
+
+@transaction.atomic
+def confirm_agreement(*, assessment, by, comment=""):
+    """The person confirms the agreement as it stands, with a comment if they have one."""
+    assessment = (
+        Assessment.objects.select_related("cycle")
+        .select_for_update(of=("self",))
+        .get(pk=assessment.pk)
+    )
+    problem = refusal(assessment.cycle, assessment)
+    if problem:
+        raise ValidationError(problem)
+    if not assessment.work_indicators.exists():
+        raise ValidationError(_("There is no agreement to confirm yet."))
+    comment = clean_text(comment or "", multiline=True).strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError(
+            _("A comment may have at most %(n)s characters.") % {"n": thai_digits(MAX_COMMENT)}
+        )
+    assessment.agreement_confirmed_at = timezone.now()
+    assessment.agreement_comment = comment
+    assessment.save(update_fields=["agreement_confirmed_at", "agreement_comment"])
+    AssessmentEvent.objects.create(
+        assessment=assessment,
+        actor=by,
+        action=AssessmentEvent.Action.AGREEMENT_CONFIRMED,
+        detail=comment,
+    )
+    return assessment
+
+
+def previous_indicators(assessment):
+    """Copies (not saved, without achieved levels) of the indicators of this person's latest
+    earlier round that has an agreement: a start for this round's."""
+    earlier = (
+        WorkIndicator.objects.filter(
+            assessment__employee_id=assessment.employee_id,
+            assessment__cycle__start_date__lt=assessment.cycle.start_date,
+        )
+        .order_by("-assessment__cycle__start_date", "number")
+        .select_related("assessment")
+    )
+    found = list(earlier[: MAX_INDICATORS * 4])
+    if not found:
+        return []
+    latest = found[0].assessment_id
+    return [
+        WorkIndicator(**{name: getattr(i, name) for name in TERMS})
+        for i in found
+        if i.assessment_id == latest
+    ]
 
 
 def _keep_work_results(agreements):

@@ -25,6 +25,8 @@ MATRIX = {
     "assessments:pdf": VIEWER,
     "assessments:annual_pdf": VIEWER,
     "assessments:blank_pdf": VIEWER,
+    # the performance agreement: read by whoever may see the assessment (written by the rater)
+    "assessments:agreement": VIEWER,
     # the rating pages: may see it, may not rate on it → 403; may not even see it → 404
     "assessments:self": [LOGIN, 200, 404, 403, 404, 403, 403],
     "assessments:rate": [LOGIN, 403, 404, 200, 404, 403, 403],
