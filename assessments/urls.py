@@ -22,5 +22,6 @@ urlpatterns = [
     path("<int:pk>/review/", workflow.review, name="review"),
     path("<int:pk>/plan/", workflow.save_plan, name="plan"),
     path("<int:pk>/agreement/", agreement.agreement, name="agreement"),
+    path("<int:pk>/agreement.pdf", printing.agreement_form, name="agreement_pdf"),
     path("team/", home.team, name="team"),
 ]

@@ -10,6 +10,7 @@ from assessments.models import Assessment, Cycle, OutsidePerson, Role
 from assessments.selectors import rating as selectors
 from assessments.selectors.results import assessment_results, band_ranges, work_table
 from competency_portal.lib.thai import people_digits
+from framework.selectors import competencies_of
 
 
 @dataclass
@@ -142,6 +143,24 @@ def _render(template, context):
 
 def person_form_html(assessment):
     return _render("reports/person_form.html", {"form": person_form(assessment)})
+
+
+def agreement_form_html(assessment):
+    """The performance agreement of one person's round, to be signed by both (issue 15): the
+    agreed indicators and the competencies with the levels expected of the person."""
+    indicators = list(assessment.work_indicators.all())
+    results = assessment_results(assessment)
+    competencies = [
+        (c.code, c.name_th, results.results[c.code].expected if c.code in results.results else None)
+        for c in competencies_of(assessment.cycle.framework)
+    ]
+    context = {
+        "a": assessment,
+        "indicators": indicators,
+        "work": work_table(indicators),
+        "competencies": competencies,
+    }
+    return _render("reports/agreement_form.html", context)
 
 
 def annual_form_html(assessments):

@@ -222,3 +222,29 @@ def _history(agreements, by):
                 )
             )
     return events
+
+
+def team_agreements(assessment):
+    """The other agreements of this round written by the same rater ([Assessment], by name):
+    the rater's own template for the people of their division who do the same work."""
+    if assessment.supervisor_id is None:
+        return []
+    return list(
+        Assessment.objects.filter(
+            cycle_id=assessment.cycle_id,
+            supervisor_id=assessment.supervisor_id,
+            work_indicators__isnull=False,
+        )
+        .exclude(pk=assessment.pk)
+        .distinct()
+        .select_related("employee")
+        .order_by("employee__first_name", "employee__last_name")
+    )
+
+
+def copied_from(source):
+    """Copies (not saved, without achieved levels or evidence) of `source`'s indicators."""
+    return [
+        WorkIndicator(**{name: getattr(i, name) for name in TERMS})
+        for i in source.work_indicators.all()
+    ]

@@ -49,13 +49,21 @@ def _may_confirm(user, assessment, indicators):
 
 
 def _copied(request, assessment):
-    """The previous round's indicators, when the supervisor asked for them (`?copy=previous`)."""
-    if request.GET.get("copy") != "previous" or not _may_edit(request.user, assessment):
+    """Indicators to start from, when the rater asked for them: the person's previous round's
+    (`?copy=previous`) or another agreement of theirs in this round (`?copy=<assessment id>`,
+    one of team_agreements: nobody else's agreement can be read this way)."""
+    source = request.GET.get("copy")
+    if not source or not _may_edit(request.user, assessment):
         return []
-    copied = agreements.previous_indicators(assessment)
-    if not copied:
-        messages.info(request, _("There is no agreement of an earlier round to copy."))
-    return copied
+    if source == "previous":
+        copied = agreements.previous_indicators(assessment)
+        if not copied:
+            messages.info(request, _("There is no agreement of an earlier round to copy."))
+        return copied
+    team = {str(other.pk): other for other in agreements.team_agreements(assessment)}
+    if source not in team:
+        raise BadRequest("not an agreement of this rater's team")
+    return agreements.copied_from(team[source])
 
 
 def _formset(indicators, data=None):
@@ -77,6 +85,7 @@ def _page(request, assessment, indicators, formset, *, copied=False, status=200)
         "confirm_form": forms.AgreementConfirmForm(),
         "refused": agreements.refusal(assessment.cycle, assessment),
         "is_rater": permissions.can_rate_as_supervisor(request.user, assessment),
+        "team": agreements.team_agreements(assessment) if formset is not None else [],
     }
     return render(request, "assessments/agreement.html", context, status=status)
 

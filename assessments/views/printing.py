@@ -75,3 +75,11 @@ def blank_form(request, pk):
     assessment = assessment_for(request.user, pk)
     html = context.blank_form_html(context.assessment_for_print(assessment.pk), role)
     return printed(request, assessment, html, context.file_name(assessment, f"blank-{role}"))
+
+
+@login_required
+def agreement_form(request, pk):
+    """The person's performance agreement of the round, to be signed by both (issue 15)."""
+    assessment = assessment_for(request.user, pk)
+    html = context.agreement_form_html(context.assessment_for_print(assessment.pk))
+    return printed(request, assessment, html, context.file_name(assessment, "agreement"))

@@ -16,6 +16,7 @@ from assessments.models import (
 )
 from tests.cast import open_round
 from tests.conftest import assert_message
+from tests.pdfs import pages_text
 
 ROWS = [  # (4 × 60 + 5 × 40) ÷ 500 × 100 = 88.00
     ("ร้อยละของฎีกาที่ตรวจเสร็จภายในสามวัน", "ร้อยละ", "60", "4"),
@@ -159,3 +160,34 @@ def test_once_the_rater_has_submitted_the_agreement_is_read_only(client, agreed_
     assert 'name="action" value="save"' not in page
     assert "งานการเจ้าหน้าที่ต้องเปิดให้แก้ไขก่อน" in page
     assert client.post(url(cast.somchai_assessment), formset_data(ROWS)).status_code == 403
+
+
+def test_the_agreement_form_prints_the_indicators_and_the_expected_levels(client, agreed_round):
+    cast = agreed_round
+    client.force_login(cast.head.user)
+    client.post(url(cast.somchai_assessment), formset_data(ROWS))
+    client.force_login(cast.somchai.user)
+    client.post(url(cast.somchai_assessment), {"action": "confirm", "comment": ""})
+    response = client.get(reverse("assessments:agreement_pdf", args=[cast.somchai_assessment.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(pages_text(response.content)).split())
+    assert "แบบข้อตกลงการปฏิบัติงาน" in text or "ข้อตกลงการปฏิบัติงาน" in text
+    assert "จำนวนรายงานที่ส่งตรงเวลา" in "".join(text.split())
+    assert "การมุ่งมั่นสู่ความสำเร็จ" in text  # the competencies, with their expected levels
+    assert "ยืนยันในระบบเมื่อ" in text
+    assert "ลงชื่อ" in text  # both sign
+    assert "๘๘.๐๐" not in text  # the agreement, not the result
+
+
+def test_the_rater_starts_from_another_agreement_of_their_team_and_no_one_elses(
+    client, agreed_round
+):
+    cast = agreed_round
+    client.force_login(cast.head.user)
+    client.post(url(cast.malee_assessment), formset_data(ROWS))
+    page = client.get(url(cast.somchai_assessment) + f"?copy={cast.malee_assessment.pk}")
+    assert f'value="{ROWS[1][0]}"' in page.content.decode()
+    assert not WorkIndicator.objects.filter(assessment=cast.somchai_assessment).exists()
+    client.force_login(cast.other_head.user)  # outsider's rater: malee is not of their team
+    other = url(cast.outsider_assessment) + f"?copy={cast.malee_assessment.pk}"
+    assert client.get(other).status_code == 400

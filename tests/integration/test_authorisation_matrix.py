@@ -27,6 +27,7 @@ MATRIX = {
     "assessments:blank_pdf": VIEWER,
     # the performance agreement: read by whoever may see the assessment (written by the rater)
     "assessments:agreement": VIEWER,
+    "assessments:agreement_pdf": VIEWER,
     # the rating pages: may see it, may not rate on it → 403; may not even see it → 404
     "assessments:self": [LOGIN, 200, 404, 403, 404, 403, 403],
     "assessments:rate": [LOGIN, 403, 404, 200, 404, 403, 403],

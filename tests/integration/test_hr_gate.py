@@ -84,6 +84,8 @@ OPEN_PAGES = {
     "assessments:refusal",
     "assessments:review",
     "assessments:plan",
+    "assessments:agreement",
+    "assessments:agreement_pdf",
     "assessments:team",
     "analytics:person",
     "analytics:person_csv",

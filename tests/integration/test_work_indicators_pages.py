@@ -89,3 +89,10 @@ def test_the_dashboard_names_who_has_no_agreement_yet(client, agreed):
     section = section[: section.index("</section>")]
     assert agreed.malee.full_name in section
     assert agreed.somchai.full_name not in section
+
+
+def test_the_annual_form_shows_each_rounds_indicators(client, agreed):
+    client.force_login(agreed.hr)
+    url = reverse("assessments:annual_pdf", args=[agreed.somchai_assessment.pk])
+    text = " ".join(" ".join(pages_text(client.get(url).content)).split())
+    assert "องค์ประกอบที่ ๑" in text and "๖๘.๐๐" in text
