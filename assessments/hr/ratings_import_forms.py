@@ -67,7 +67,17 @@ class TemplateRoleForm(GuardedForm):
         return self.cleaned_data["role"] or Role.SELF.value
 
 
-class RatingsUploadForm(GuardedForm):
+class UploadedFile:
+    """A form's `file` read as bytes, refused when over the imports' size limit."""
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is too large (2 MB at most)."))
+        return upload.read()
+
+
+class RatingsUploadForm(UploadedFile, GuardedForm):
     cycle = forms.ModelChoiceField(
         label=_("Round"), queryset=Cycle.objects.none(), empty_label=None
     )
@@ -91,12 +101,6 @@ class RatingsUploadForm(GuardedForm):
         if "cycle" not in self.initial:
             self.initial["cycle"] = default_round()
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is too large (2 MB at most)."))
-        return upload.read()
-
 
 class RatingsConfirmForm(ImportConfirmForm):
     """The checked file's token, its round and the submit choice, carried to the confirmation."""
@@ -113,7 +117,7 @@ class RatingsConfirmForm(ImportConfirmForm):
         return cls(initial={"upload_token": token, "cycle": cycle.pk, "submit": submit})
 
 
-class AgreementsUploadForm(GuardedForm):
+class AgreementsUploadForm(UploadedFile, GuardedForm):
     """The round and the performance agreements file (issue 15)."""
 
     cycle = forms.ModelChoiceField(
@@ -134,12 +138,6 @@ class AgreementsUploadForm(GuardedForm):
         self.fields["cycle"].queryset = agreement_rounds()
         if "cycle" not in self.initial:
             self.initial["cycle"] = default_round()
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is too large (2 MB at most)."))
-        return upload.read()
 
 
 def agreement_rounds():

@@ -46,6 +46,29 @@ def ratings_csv(indicators):
     return "\r\n".join(lines) + "\r\n"
 
 
+def import_paper_ratings(framework, tmp_path):
+    """import_ratings --submit of ratings_csv for every indicator of `framework`."""
+    indicators = list(
+        Indicator.objects.filter(level__competency__framework=framework).select_related(
+            "level__competency"
+        )
+    )
+    ratings = tmp_path / "ratings.csv"
+    ratings.write_bytes(ratings_csv(indicators).encode("utf-8"))
+    call_command(
+        "import_ratings",
+        *(str(ratings), "--cycle", "2569-1", "--by", "hr.officer", "--submit"),
+        stdout=StringIO(),
+    )
+
+
+def exported_rows(tmp_path):
+    """The rows of export_results for round 2569-1, as dicts."""
+    exported = tmp_path / "results.csv"
+    call_command("export_results", "--cycle", "2569-1", "-o", str(exported), stdout=StringIO())
+    return list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+
+
 @pytest.fixture
 def hr_officer(django_user_model, db):
     user = django_user_model.objects.create_user("hr.officer")
@@ -63,27 +86,8 @@ def test_staff_and_paper_ratings_by_csv_give_the_scored_results(
         "open_cycle", "--code", "2569-1", "--fiscal-year", "2569", "--round", "1", stdout=StringIO()
     )
 
-    indicators = list(
-        Indicator.objects.filter(level__competency__framework=seed_framework).select_related(
-            "level__competency"
-        )
-    )
-    ratings = tmp_path / "ratings.csv"
-    ratings.write_bytes(ratings_csv(indicators).encode("utf-8"))
-    call_command(
-        "import_ratings",
-        str(ratings),
-        "--cycle",
-        "2569-1",
-        "--by",
-        "hr.officer",
-        "--submit",
-        stdout=StringIO(),
-    )
-
-    exported = tmp_path / "results.csv"
-    call_command("export_results", "--cycle", "2569-1", "-o", str(exported), stdout=StringIO())
-    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    import_paper_ratings(seed_framework, tmp_path)
+    rows = exported_rows(tmp_path)
     assert len(rows) == 4 * 4  # four people, four competencies
 
     for row in rows:

@@ -4,8 +4,6 @@ achieved levels → paper ratings CSV → results export, whose `work_results` i
 person, Σ (achieved level × weight) ÷ (5 × Σ weight) × 100 worked out here with exact
 fractions, and whose total adds the two weighted parts as rule 5 says."""
 
-import csv
-import io
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from io import StringIO
@@ -14,8 +12,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from framework.models import Indicator
-from tests.integration.test_round_by_csv import STAFF, ratings_csv
+from tests.integration.test_round_by_csv import STAFF, exported_rows, import_paper_ratings
 
 AGREEMENTS = {  # employee code: [(weight, achieved level)]
     "K7102": [("50", 4), ("30", 3), ("20", 5)],
@@ -76,27 +73,8 @@ def test_a_round_by_csv_scores_work_results_from_the_agreed_indicators(
         "hr.officer",
         stdout=StringIO(),
     )
-    indicators = list(
-        Indicator.objects.filter(level__competency__framework=seed_framework).select_related(
-            "level__competency"
-        )
-    )
-    ratings = tmp_path / "ratings.csv"
-    ratings.write_bytes(ratings_csv(indicators).encode("utf-8"))
-    call_command(
-        "import_ratings",
-        str(ratings),
-        "--cycle",
-        "2569-1",
-        "--by",
-        "hr.officer",
-        "--submit",
-        stdout=StringIO(),
-    )
-
-    exported = tmp_path / "results.csv"
-    call_command("export_results", "--cycle", "2569-1", "-o", str(exported), stdout=StringIO())
-    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    import_paper_ratings(seed_framework, tmp_path)
+    rows = exported_rows(tmp_path)
     assert {row["work_results_method"] for row in rows} == {"indicators"}
     for code, agreed in AGREEMENTS.items():
         mine = [row for row in rows if row["employee_code"] == code]

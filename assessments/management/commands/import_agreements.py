@@ -1,16 +1,16 @@
 """`import_agreements FILE --cycle CODE`: performance agreements (work-results indicators)
 from a CSV file, all rows or none (issue 15)."""
 
-from pathlib import Path
-
-from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessments.imports import agreements as agreements_import
-from assessments.management.commands.import_ratings import hr_account
-from assessments.models import Cycle
+from assessments.management.commands.import_ratings import (
+    add_file_arguments,
+    hr_account,
+    refused,
+    round_and_file,
+)
 from competency_portal.lib.commands import PortalCommand
-from competency_portal.lib.textguard import clean_text
 
 
 class Command(PortalCommand):
@@ -22,42 +22,23 @@ class Command(PortalCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--cycle", required=True, type=clean_text, help="2569-1")
-        parser.add_argument(
-            "--dry-run", action="store_true", help=_("Check the file and change nothing.")
-        )
-        parser.add_argument(
-            "--by",
-            default=None,
-            type=clean_text,
-            help=_(
+        add_file_arguments(
+            parser,
+            _(
                 "Username of the HR officer who keys the agreements in (default: the first HR "
                 "account)."
             ),
         )
 
     def handle(self, *args, file, cycle, dry_run, by, **options):
-        round_ = Cycle.objects.filter(code=cycle).first()
-        if round_ is None:
-            raise CommandError(_("Round %(code)s does not exist.") % {"code": cycle})
-        try:
-            source = file.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
-            ) from None
+        round_, source = round_and_file(cycle, file)
         user = hr_account(by, required=not dry_run)
         try:
             report = agreements_import.import_agreements(
                 rows_or_file=source, cycle=round_, by=user, dry_run=dry_run
             )
         except agreements_import.ImportErrors as errors:
-            for message in errors.messages:
-                self.stderr.write(message)
-            raise CommandError(
-                _("Nothing was imported (errors: %(count)d).") % {"count": len(errors.messages)}
-            ) from None
+            raise refused(self, errors) from None
         self.write_summary(report, user)
 
     def write_summary(self, report, user):

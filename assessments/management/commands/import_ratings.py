@@ -22,47 +22,28 @@ class Command(PortalCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--cycle", required=True, type=clean_text, help="2569-1")
-        parser.add_argument(
-            "--dry-run", action="store_true", help=_("Check the file and change nothing.")
+        add_file_arguments(
+            parser,
+            _(
+                "Username of the HR officer who keys the ratings in (default: the first HR "
+                "account)."
+            ),
         )
         parser.add_argument(
             "--submit",
             action="store_true",
             help=_("Also submit every track of the file that is then completely rated."),
         )
-        parser.add_argument(
-            "--by",
-            default=None,
-            type=clean_text,
-            help=_(
-                "Username of the HR officer who keys the ratings in (default: the first HR "
-                "account)."
-            ),
-        )
 
     def handle(self, *args, file, cycle, dry_run, submit, by, **options):
-        round_ = Cycle.objects.filter(code=cycle).select_related("framework").first()
-        if round_ is None:
-            raise CommandError(_("Round %(code)s does not exist.") % {"code": cycle})
-        try:
-            source = file.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
-            ) from None
+        round_, source = round_and_file(cycle, file)
         user = hr_account(by, required=not dry_run)
         try:
             report = ratings_import.import_ratings(
                 rows_or_file=source, cycle=round_, by=user, dry_run=dry_run, submit=submit
             )
         except ratings_import.ImportErrors as errors:
-            for message in errors.messages:
-                self.stderr.write(message)
-            raise CommandError(
-                _("Nothing was imported (errors: %(count)d).") % {"count": len(errors.messages)}
-            ) from None
+            raise refused(self, errors) from None
         self.write_summary(report, user)
 
     def write_summary(self, report, user):
@@ -106,6 +87,38 @@ class Command(PortalCommand):
                         % {"missing": row.missing, "name": row.full_name, "role": row.role}
                     )
                 )
+
+
+def add_file_arguments(parser, by_help):
+    """FILE, --cycle, --dry-run and --by: what every import of a file into a round takes."""
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--cycle", required=True, type=clean_text, help="2569-1")
+    parser.add_argument(
+        "--dry-run", action="store_true", help=_("Check the file and change nothing.")
+    )
+    parser.add_argument("--by", default=None, type=clean_text, help=by_help)
+
+
+def round_and_file(code, file):
+    """The round `code` and the bytes of `file`, or a CommandError saying why not."""
+    round_ = Cycle.objects.filter(code=code).select_related("framework").first()
+    if round_ is None:
+        raise CommandError(_("Round %(code)s does not exist.") % {"code": code})
+    try:
+        return round_, file.read_bytes()
+    except OSError as error:
+        raise CommandError(
+            _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
+        ) from None
+
+
+def refused(command, errors):
+    """Every problem of a refused file on stderr, and the CommandError that ends the command."""
+    for message in errors.messages:
+        command.stderr.write(message)
+    return CommandError(
+        _("Nothing was imported (errors: %(count)d).") % {"count": len(errors.messages)}
+    )
 
 
 def hr_account(username=None, required=True):
