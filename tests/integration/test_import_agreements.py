@@ -238,3 +238,25 @@ def test_the_command_lists_every_error_and_imports_nothing(round_open, tmp_path)
     assert "K9999" in err.getvalue()
     assert not WorkIndicator.objects.exists()
     assert cast.cycle.code == "2569-1"
+
+
+def test_a_round_keeps_its_work_results_when_the_next_round_types_them(round_open):
+    from assessments.exports.results import export_csv
+    from tests.cast import open_round
+
+    cast = round_open
+    by_indicators(cast)
+    import_lines(cast, [*SOMCHAI, *MALEE])
+    before = export_csv(cast.cycle)
+    first = cast.cycle
+    Cycle.objects.filter(pk=first.pk).update(status=Cycle.Status.CLOSED)
+    open_round(cast, code="2569-2")  # the next round: typed percentages, the default
+    assert cast.cycle.work_results_method == "percentage"
+    first.refresh_from_db()
+    assert first.work_results_method == "indicators"
+    assert export_csv(first) == before
+    assert (
+        ",72.00," in before.decode("utf-8-sig")
+        if isinstance(before, bytes)
+        else ",72.00," in before
+    )
