@@ -108,7 +108,9 @@ def test_the_person_confirms_and_a_change_of_terms_asks_again(client, agreed_rou
     client.post(url(cast.somchai_assessment), formset_data(ROWS))
     client.force_login(cast.somchai.user)
     page = client.get(url(cast.somchai_assessment)).content.decode()
-    assert "ข้าพเจ้าได้อ่านและยืนยันข้อตกลงนี้" in page
+    body = page[page.index("<body") :]  # the button itself, not a word of the page's title
+    assert '<input type="hidden" name="action" value="confirm">' in body
+    assert "ข้าพเจ้าได้อ่านและยืนยันข้อตกลงนี้" in body
     client.post(url(cast.somchai_assessment), {"action": "confirm", "comment": "เห็นด้วย"})
     assessment = Assessment.objects.get(pk=cast.somchai_assessment.pk)
     assert assessment.agreement_confirmed_at is not None
