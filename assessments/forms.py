@@ -293,7 +293,8 @@ class WorkIndicatorForm(GuardedForm):
     def is_blank(self):
         """A row left empty (the spare rows at the end): not part of the agreement."""
         data = self.cleaned_data
-        return not any(data.get(name) for name in ("title", "unit", "weight", *self.TARGETS))
+        names = ("title", "unit", "weight", *self.TARGETS, "achieved_level", "evidence")
+        return not any(data.get(name) for name in names)
 
     def clean(self):
         data = super().clean()
@@ -313,6 +314,8 @@ WorkIndicatorFormSet = forms.formset_factory(
 
 
 class AgreementConfirmForm(GuardedForm):
+    # digest of the terms the page showed: terms changed since are not confirmed unseen
+    terms = forms.CharField(widget=forms.HiddenInput, max_length=40)
     comment = forms.CharField(
         label=_("Comment (if any)"),
         max_length=MAX_COMMENT,

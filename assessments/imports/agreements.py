@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from assessments.models import Assessment, AuditEntry, Cycle, Employee, WorkIndicator
 from assessments.selectors.results import work_results_of
 from assessments.services import agreements, audit
+from competency_portal.lib.bulk import in_chunks
 from competency_portal.lib.csvfiles import (
     ImportErrors,
     cell_error,
@@ -214,10 +215,10 @@ def _indicator(values, weight, level):
 def _preview(people):
     ids = [person.assessment.pk for person in people]
     had = {}
-    for assessment_id in WorkIndicator.objects.filter(assessment_id__in=ids).values_list(
-        "assessment_id", flat=True
-    ):
-        had[assessment_id] = had.get(assessment_id, 0) + 1
+    for chunk in in_chunks(ids):
+        found = WorkIndicator.objects.filter(assessment_id__in=chunk)
+        for assessment_id in found.values_list("assessment_id", flat=True):
+            had[assessment_id] = had.get(assessment_id, 0) + 1
     previews = []
     for person in people:
         employee = person.assessment.employee
@@ -239,7 +240,7 @@ def _preview(people):
 def _write(cycle, people, by, report):
     written = [agreements.Agreement(p.assessment, p.indicators) for p in people]
     try:
-        agreements.write_agreements(cycle=cycle, agreements=written, by=by)
+        agreements.write_agreements(cycle=cycle, agreements=written, by=by, keep_evidence=True)
     except agreements.AgreementRefused as error:
         name = error.assessment.employee.full_name
         raise ImportErrors([f"{name}: {message}" for message in error.messages]) from error

@@ -5,9 +5,11 @@ on a person's self-assessment (`self`) or their supervisor's rating (`supervisor
 A last column `indicator_text` may follow (the blank CSV of `csv_template` carries the
 indicator's words for whoever keys the paper form in); it is read by people, never checked.
 Every line is checked against the round's framework, its rating scale and the state of each
-track before anything is written. Then, in one transaction, each person's track is saved through
-services.save_ratings, so that versions, events and the audit trail are those of a rating saved
-on the rating page. Tracks are left as drafts unless `submit` asks to submit the complete ones.
+track before anything is written (the file's assessments locked as they are read). Then, in one
+transaction, the whole file is written by services.write_tracks, which leaves each track as
+services.save_ratings (and submit_track) would: versions, states, stored levels and history
+lines, in a few queries for the whole file. Tracks are left as drafts unless `submit` asks to
+submit the complete ones.
 Reading and decoding the file, the line and cell messages and ImportErrors come from
 competency_portal/lib/csvfiles.py.
 """
@@ -525,8 +527,12 @@ def _apply(groups, cycle, by, submit):
     try:
         services.write_tracks(cycle=cycle, writes=writes, by=by)
     except services.TrackRefused as error:
-        refused = error.write.assessment
-        preview = next(group.preview for group in groups if group.assessment is refused)
+        refused = error.write
+        preview = next(
+            group.preview
+            for group in groups
+            if group.assessment is refused.assessment and group.role == refused.role
+        )
         raise ImportErrors(
             [
                 _("%(name)s, role %(role)s: %(message)s")

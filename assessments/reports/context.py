@@ -149,18 +149,22 @@ def agreement_form_html(assessment):
     """The performance agreement of one person's round, to be signed by both (issue 15): the
     agreed indicators and the competencies with the levels expected of the person."""
     indicators = list(assessment.work_indicators.all())
-    results = assessment_results(assessment)
-    competencies = [
-        (c.code, c.name_th, results.results[c.code].expected if c.code in results.results else None)
-        for c in competencies_of(assessment.cycle.framework)
-    ]
     context = {
         "a": assessment,
         "indicators": indicators,
         "work": work_table(indicators),
-        "competencies": competencies,
+        "competencies": expected_levels(assessment),
     }
     return _render("reports/agreement_form.html", context)
+
+
+def expected_levels(assessment):
+    """[(code, name, level expected of the person)] of the round's competencies, in order."""
+    results = assessment_results(assessment).results
+    return [
+        (c.code, c.name_th, results[c.code].expected if c.code in results else None)
+        for c in competencies_of(assessment.cycle.framework)
+    ]
 
 
 def annual_form_html(assessments):

@@ -3,6 +3,7 @@ each person of a round, and the work results they give. The one writer of WorkIn
 a round whose work results come from the indicators it keeps Assessment.work_results in step
 with them, in the same transaction (as the ratings' writer keeps the stored levels)."""
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, AssessmentEvent, Cycle, Track, WorkIndicator
 from assessments.selectors import results
+from competency_portal.lib.bulk import in_chunks
 from competency_portal.lib.textguard import MAX_COMMENT, clean_text
 from competency_portal.lib.thai import thai_digits
 
@@ -70,18 +72,27 @@ def weight_problem(indicators):
 
 
 @transaction.atomic
-def write_agreements(*, cycle, agreements, by):
+def write_agreements(*, cycle, agreements, by, keep_evidence=False):
     """Replace the indicators of each agreement's assessment with its own, and (in a round
-    that takes its work results from them) their work results; one line of history each.
-    Each assessment must be locked (select_for_update) in this transaction. A constant
-    number of queries, whatever the number of people."""
+    that takes its work results from them) their work results; lines of history for those
+    that changed. With `keep_evidence` (a file, which has no evidence column) an indicator of
+    the same words keeps the evidence its rater wrote. Each assessment must be locked
+    (select_for_update) in this transaction. A constant number of queries, whatever the number
+    of people."""
     for agreement in agreements:
-        problem = refusal(cycle, agreement.assessment) or weight_problem(agreement.indicators)
+        problem = (
+            refusal(cycle, agreement.assessment)
+            or weight_problem(agreement.indicators)
+            or _repeated(agreement.indicators)
+        )
         if problem:
             raise AgreementRefused(agreement.assessment, problem)
     ids = [agreement.assessment.pk for agreement in agreements]
-    agreed_before = _terms_of(ids)
-    WorkIndicator.objects.filter(assessment_id__in=ids).delete()
+    before = _saved(ids)
+    if keep_evidence:
+        _carry_evidence(agreements, before)
+    for chunk in in_chunks(ids):
+        WorkIndicator.objects.filter(assessment_id__in=chunk).delete()
     rows = []
     for agreement in agreements:
         for number, indicator in enumerate(agreement.indicators, start=1):
@@ -90,8 +101,8 @@ def write_agreements(*, cycle, agreements, by):
     WorkIndicator.objects.bulk_create(rows, batch_size=500)
     if cycle.work_results_method == Cycle.WorkResultsMethod.INDICATORS:
         _keep_work_results(agreements)
-    _clear_confirmations(agreements, agreed_before)
-    AssessmentEvent.objects.bulk_create(_history(agreements, by), batch_size=500)
+    _clear_confirmations(agreements, before)
+    AssessmentEvent.objects.bulk_create(_history(agreements, before, by), batch_size=500)
 
 
 TERMS = ("title", "unit", "weight", "target_1", "target_2", "target_3", "target_4", "target_5")
@@ -103,54 +114,99 @@ def terms(indicators):
     return [tuple(getattr(i, name) for name in TERMS) for i in indicators]
 
 
-def _terms_of(ids):
-    """{assessment id: terms} of the saved agreements of these assessments (one query)."""
+def state(indicators):
+    """All an agreement's indicators hold: their terms, levels reached and evidence."""
+    indicators = list(indicators)
+    rows = zip(terms(indicators), indicators, strict=True)
+    return [(*row, i.achieved_level, i.evidence) for row, i in rows]
+
+
+def digest(rows):
+    """A short fingerprint of terms(…) or state(…): what a page showed, compared with what is
+    saved when its form comes back."""
+    text = repr([tuple("" if value is None else str(value) for value in row) for row in rows])
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _repeated(indicators):
+    titles = [indicator.title for indicator in indicators]
+    repeated = sorted({title for title in titles if titles.count(title) > 1})
+    if repeated:
+        return _("The same indicator appears twice: %(title)s.") % {"title": repeated[0]}
+    return None
+
+
+def _saved(ids):
+    """{assessment id: [WorkIndicator]} saved for these assessments, in order."""
     saved = {}
-    for indicator in WorkIndicator.objects.filter(assessment_id__in=ids).order_by("number"):
-        saved.setdefault(indicator.assessment_id, []).append(indicator)
-    return {pk: terms(indicators) for pk, indicators in saved.items()}
+    for chunk in in_chunks(ids):
+        found = WorkIndicator.objects.filter(assessment_id__in=chunk).order_by("number")
+        for indicator in found:
+            saved.setdefault(indicator.assessment_id, []).append(indicator)
+    return saved
 
 
-def _clear_confirmations(agreements, agreed_before):
+def _carry_evidence(agreements, before):
+    for agreement in agreements:
+        evidence = {i.title: i.evidence for i in before.get(agreement.assessment.pk, [])}
+        for indicator in agreement.indicators:
+            if not indicator.evidence:
+                indicator.evidence = evidence.get(indicator.title, "")
+
+
+def _clear_confirmations(agreements, before):
     """A person's confirmation stands for the terms they confirmed: changed terms need theirs
     again (achieved levels and evidence do not)."""
     changed = [
         a.assessment.pk
         for a in agreements
-        if agreed_before.get(a.assessment.pk, []) != terms(a.indicators)
+        if terms(before.get(a.assessment.pk, [])) != terms(a.indicators)
     ]
-    Assessment.objects.filter(pk__in=changed).update(agreement_confirmed_at=None)
+    for chunk in in_chunks(changed):
+        Assessment.objects.filter(pk__in=chunk).update(agreement_confirmed_at=None)
     for agreement in agreements:
         if agreement.assessment.pk in changed:
             agreement.assessment.agreement_confirmed_at = None
 
 
-@transaction.atomic
-def save_agreement(*, assessment, indicators, by):
-    """The supervisor's agreement for one person: `indicators` [WorkIndicator] not saved, in
-    order, replace those the person had (write_agreements' rules)."""
-    assessment = (
+def changed_meanwhile():
+    return _("The agreement was changed meanwhile. Reload the page to see it as it is now.")
+
+
+def _locked(assessment):
+    return (
         Assessment.objects.select_related("cycle")
         .select_for_update(of=("self",))
         .get(pk=assessment.pk)
     )
+
+
+@transaction.atomic
+def save_agreement(*, assessment, indicators, by, expected=None):
+    """The supervisor's agreement for one person: `indicators` [WorkIndicator] not saved, in
+    order, replace those the person had (write_agreements' rules). `expected`: digest(state(…))
+    of the agreement the page showed; a save or an import made since is not overwritten."""
+    assessment = _locked(assessment)
+    if expected is not None and expected != digest(state(assessment.work_indicators.all())):
+        raise ValidationError(changed_meanwhile())
     write_agreements(cycle=assessment.cycle, agreements=[Agreement(assessment, indicators)], by=by)
     return assessment
 
 
 @transaction.atomic
-def confirm_agreement(*, assessment, by, comment=""):
-    """The person confirms the agreement as it stands, with a comment if they have one."""
-    assessment = (
-        Assessment.objects.select_related("cycle")
-        .select_for_update(of=("self",))
-        .get(pk=assessment.pk)
-    )
+def confirm_agreement(*, assessment, by, comment="", expected=None):
+    """The person confirms the agreement as it stands, with a comment if they have one.
+    `expected`: digest(terms(…)) of the agreement the page showed: terms changed since are
+    never confirmed unseen."""
+    assessment = _locked(assessment)
     problem = refusal(assessment.cycle, assessment)
     if problem:
         raise ValidationError(problem)
-    if not assessment.work_indicators.exists():
+    indicators = list(assessment.work_indicators.all())
+    if not indicators:
         raise ValidationError(_("There is no agreement to confirm yet."))
+    if expected is not None and expected != digest(terms(indicators)):
+        raise ValidationError(changed_meanwhile())
     comment = clean_text(comment or "", multiline=True).strip()
     if len(comment) > MAX_COMMENT:
         raise ValidationError(
@@ -199,28 +255,23 @@ def _keep_work_results(agreements):
     Assessment.objects.bulk_update(changed, ["work_results"], batch_size=500)
 
 
-def _history(agreements, by):
+def _history(agreements, before, by):
+    """A line for each agreement whose terms changed, and one with the work results for each
+    whose levels reached changed."""
     events = []
     for agreement in agreements:
+        old = before.get(agreement.assessment.pk, [])
+        line = {"assessment": agreement.assessment, "actor": by}
+        if terms(old) != terms(agreement.indicators):
+            count = str(len(agreement.indicators))
+            action = AssessmentEvent.Action.AGREEMENT
+            events.append(AssessmentEvent(action=action, detail=count, **line))
         levels = [i.achieved_level for i in agreement.indicators]
-        events.append(
-            AssessmentEvent(
-                assessment=agreement.assessment,
-                actor=by,
-                action=AssessmentEvent.Action.AGREEMENT,
-                detail=str(len(agreement.indicators)),
-            )
-        )
-        if any(level is not None for level in levels):
+        if levels != [i.achieved_level for i in old] and any(x is not None for x in levels):
             work = results.work_results_of(agreement.indicators)
-            events.append(
-                AssessmentEvent(
-                    assessment=agreement.assessment,
-                    actor=by,
-                    action=AssessmentEvent.Action.WORK_ASSESSED,
-                    detail="" if work is None else format(work, "f"),
-                )
-            )
+            detail = "" if work is None else format(work, "f")
+            action = AssessmentEvent.Action.WORK_ASSESSED
+            events.append(AssessmentEvent(action=action, detail=detail, **line))
     return events
 
 

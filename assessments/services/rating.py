@@ -428,19 +428,24 @@ def _write_many_ratings(writes, by, now):
             elif write.saved[indicator_id] != value:
                 changed.setdefault(value, set()).add((*key, indicator_id))
     insert_rows(Rating, RATING_COLUMNS, new)
+    if not changed and not cleared:
+        return
+    ids = _rating_ids(writes)
     for value, keys in changed.items():  # one UPDATE a value of the scale
-        for chunk in in_chunks(_rating_ids(writes, keys)):
+        for chunk in in_chunks([ids[key] for key in keys]):
             Rating.objects.filter(pk__in=chunk).update(value=value, rated_by=by, rated_at=now)
-    for chunk in in_chunks(_rating_ids(writes, cleared)):
+    for chunk in in_chunks([ids[key] for key in cleared]):
         Rating.objects.filter(pk__in=chunk).delete()
 
 
-def _rating_ids(writes, keys):
-    """The ids of the ratings of these (assessment id, role, indicator id) keys."""
-    if not keys:
-        return []
-    assessments = {write.assessment.pk for write in writes}
-    found = Rating.objects.filter(assessment_id__in=assessments).values_list(
-        "pk", "assessment_id", "role", "indicator_id"
-    )
-    return [pk for pk, *key in found if tuple(key) in keys]
+def _rating_ids(writes):
+    """{(assessment id, role, indicator id): rating id} of the ratings of these tracks' people
+    (read in chunks within every database's limit on parameters)."""
+    assessments = sorted({write.assessment.pk for write in writes})
+    ids = {}
+    for chunk in in_chunks(assessments):
+        found = Rating.objects.filter(assessment_id__in=chunk).values_list(
+            "pk", "assessment_id", "role", "indicator_id"
+        )
+        ids.update({tuple(key): pk for pk, *key in found})
+    return ids

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from assessments import forms, permissions
 from assessments.models import WorkIndicator
+from assessments.reports.context import expected_levels
 from assessments.selectors.results import work_table
 from assessments.services import agreements
 from assessments.views.common import assessment_for, flash_errors
@@ -82,10 +83,14 @@ def _page(request, assessment, indicators, formset, *, copied=False, status=200)
         "formset": formset,
         "copied": copied,
         "may_confirm": _may_confirm(request.user, assessment, indicators),
-        "confirm_form": forms.AgreementConfirmForm(),
+        "confirm_form": forms.AgreementConfirmForm(
+            initial={"terms": agreements.digest(agreements.terms(indicators))}
+        ),
+        "shown": agreements.digest(agreements.state(indicators)),
         "refused": agreements.refusal(assessment.cycle, assessment),
         "is_rater": permissions.can_rate_as_supervisor(request.user, assessment),
         "team": agreements.team_agreements(assessment) if formset is not None else [],
+        "competencies": expected_levels(assessment),
     }
     return render(request, "assessments/agreement.html", context, status=status)
 
@@ -99,7 +104,12 @@ def _save(request, assessment):
             raise ValidationError(_formset_errors(formset))
         rows = [form.cleaned_data for form in formset.forms if not form.is_blank()]
         indicators = [WorkIndicator(**row) for row in rows]
-        agreements.save_agreement(assessment=assessment, indicators=indicators, by=request.user)
+        agreements.save_agreement(
+            assessment=assessment,
+            indicators=indicators,
+            by=request.user,
+            expected=request.POST.get("shown") or "",
+        )
     except ValidationError as error:
         flash_errors(request, error)
         current = list(assessment.work_indicators.all())
@@ -126,7 +136,10 @@ def _confirm(request, assessment):
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
         agreements.confirm_agreement(
-            assessment=assessment, by=request.user, comment=form.cleaned_data["comment"]
+            assessment=assessment,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            expected=form.cleaned_data["terms"],
         )
     except ValidationError as error:
         flash_errors(request, error)

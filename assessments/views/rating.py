@@ -105,7 +105,9 @@ def _rating_page(request, pk, role):
     if status == 400:
         # Nothing was saved: show what the person entered, so that nothing typed is lost, with
         # the version and snapshot it was typed on (a later save by someone else still counts).
-        work_results = _keep_posted(sheet, request.POST)
+        posted = _keep_posted(sheet, request.POST)
+        if assessment.cycle.work_results_method == Cycle.WorkResultsMethod.PERCENTAGE:
+            work_results = posted  # as typed; in a round of indicators, theirs stays shown
         version = request.POST.get("version", version)
         base = request.POST.get("base", base)
     context = {

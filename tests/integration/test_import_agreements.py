@@ -260,3 +260,25 @@ def test_a_round_keeps_its_work_results_when_the_next_round_types_them(round_ope
         if isinstance(before, bytes)
         else ",72.00," in before
     )
+
+
+def test_importing_again_keeps_the_evidence_and_records_only_what_changed(round_open):
+    cast = round_open
+    by_indicators(cast)
+    import_lines(cast, SOMCHAI)
+    WorkIndicator.objects.filter(assessment=cast.somchai_assessment, number=1).update(
+        evidence="รายงานผลการเบิกจ่ายประจำเดือน"
+    )
+    lines_before = AssessmentEvent.objects.filter(assessment=cast.somchai_assessment).count()
+    import_lines(cast, SOMCHAI)  # the same file again: nothing changes, nothing is recorded
+    assert AssessmentEvent.objects.filter(assessment=cast.somchai_assessment).count() == (
+        lines_before
+    )
+    first = WorkIndicator.objects.get(assessment=cast.somchai_assessment, number=1)
+    assert first.evidence == "รายงานผลการเบิกจ่ายประจำเดือน"
+    import_lines(cast, [SOMCHAI[0][:-1] + "5", SOMCHAI[1]])  # a level reached: one line
+    actions = AssessmentEvent.objects.filter(assessment=cast.somchai_assessment).values_list(
+        "action", flat=True
+    )
+    assert list(actions)[lines_before:] == ["work_assessed"]
+    assert work_results(cast.somchai_assessment) == Decimal("84.00")  # (5×60 + 3×40) ÷ 500
