@@ -96,3 +96,21 @@ def test_the_annual_form_shows_each_rounds_indicators(client, agreed):
     url = reverse("assessments:annual_pdf", args=[agreed.somchai_assessment.pk])
     text = " ".join(" ".join(pages_text(client.get(url).content)).split())
     assert "องค์ประกอบที่ ๑" in text and "๖๘.๐๐" in text
+
+
+def test_my_team_shows_who_has_no_agreement_or_has_not_confirmed(client, agreed):
+    client.force_login(agreed.head.user)
+    page = client.get(reverse("assessments:team")).content.decode()
+    rows = {
+        name: page[page.index(name) :][: page[page.index(name) :].index("</tr>")]
+        for name in (agreed.somchai.full_name, agreed.malee.full_name)
+    }
+    assert "ยังไม่ยืนยัน" in rows[agreed.somchai.full_name]  # agreed, not confirmed yet
+    assert "ยังไม่มี" in rows[agreed.malee.full_name]  # no agreement
+    assert reverse("assessments:agreement", args=[agreed.malee_assessment.pk]) in page
+
+
+def test_my_team_in_a_round_of_typed_percentages_has_no_agreement_links(client, round_open):
+    client.force_login(round_open.head.user)
+    page = client.get(reverse("assessments:team")).content.decode()
+    assert "agreement-link" not in page
