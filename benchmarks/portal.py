@@ -11,6 +11,7 @@ reads as a ratio to its floor. Not part of `make test`.
 """
 
 import argparse
+import functools
 import io
 import json
 import os
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 # name: (label, floor it is read against, budget ms at 1,000 people, budget at 5,000)
 FIGURES = {
     "login": ("login page (floor of a request)", None, None, None),
-    "pdf_floor": ("plain Thai text, as many PDF pages as the form (floor)", None, None, None),
+    "pdf_floor": ("full pages of plain Thai text, as many as the form (floor)", None, None, None),
     "seed": ("seed_synthetic", None, 30_000, 120_000),
     "self_page": ("self-rating page", "login", 25, 25),
     "self_save": ("saving the 66 ratings", "login", 40, 40),
@@ -297,10 +298,34 @@ def requests(size):
     }
 
 
-def plain_thai_pages(pages):
-    """HTML of `pages` full A4 pages of plain Thai text, one paragraph each: the engine's floor."""
-    words = "องค์การบริหารส่วนตำบลคลองขวาง ผลการประเมินสมรรถนะหลัก " * 55
+PHRASE = "องค์การบริหารส่วนตำบลคลองขวาง ผลการประเมินสมรรถนะหลัก "
+
+
+def plain_thai_pages(pages, per_page=None):
+    """HTML of `pages` A4 pages of plain Thai text, one paragraph filling each page: the
+    engine's floor. A page holds `per_page` phrases (full_page_phrases() finds how many)."""
+    words = PHRASE * (per_page or full_page_phrases())
     return f'<p style="break-after: page">{words}</p>' * pages
+
+
+@functools.cache
+def full_page_phrases():
+    """The most phrases one paragraph can hold on one page of the forms' engine and font:
+    the floor is a full page of text, as a page of a form is (a paragraph of a fixed number
+    of phrases, 55 until 2026-12, filled only 60 % of the page)."""
+    from pypdf import PdfReader
+
+    from assessments.reports import render
+
+    def pages(count):
+        pdf = render.make_pdf(f"<p>{PHRASE * count}</p>", 40, 5 * 2**20)
+        return len(PdfReader(io.BytesIO(pdf)).pages)
+
+    low, high = 1, 400  # one phrase fits on a page; 400 do not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if pages(middle) == 1 else (low, middle)
+    return low
 
 
 def _client(client_class, user):

@@ -26,3 +26,24 @@ def test_the_benchmark_prints_every_figure_with_its_budget():
         line = next(line for line in lines if line.startswith(label))
         assert " ms (" in line
     assert "≤ 25 ms" in result.stdout and "SQLite" in result.stdout
+
+
+def test_the_pdf_floor_is_a_full_page_of_text():
+    """The floor a printed form is read against is a page full of plain Thai text: one more
+    phrase would not fit on it (a paragraph of 55 phrases filled 60 % of a page)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from assessments.reports import render
+
+    sys.path.insert(0, str(Path(settings.BASE_DIR) / "benchmarks"))
+    from portal import PHRASE, full_page_phrases, plain_thai_pages
+
+    def pages(html):
+        return len(PdfReader(io.BytesIO(render.make_pdf(html, 40, 5 * 2**20))).pages)
+
+    count = full_page_phrases()
+    assert count > 55
+    assert pages(plain_thai_pages(3, count)) == 3
+    assert pages(f"<p>{PHRASE * (count + 1)}</p>") == 2

@@ -140,3 +140,33 @@ def test_long_lists_come_in_pages_that_keep_the_filters(client, round_open):
 def test_a_round_number_that_is_not_plain_digits_is_the_default_round_not_a_500(client, round_open):
     client.force_login(round_open.hr)
     assert client.get(URL + "?cycle=²").status_code == 200
+
+
+def test_each_sort_orders_the_steps_by_its_rule_and_pages_read_the_same_rows(round_open):
+    """The steps are sorted and paged as tuples and made rows a page at a time: whatever the
+    sort, the rows a page reads are those of the whole list at the same places."""
+    from assessments.selectors.dashboard import dashboard
+
+    cast = round_open
+    add_people(cast, 12, "S")
+    rate(cast.somchai_assessment, Role.SELF, cast.somchai.user, 1)
+    rate(cast.somchai_assessment, Role.SUPERVISOR, cast.head.user, 1)
+    rules = {
+        "name": lambda row: (row.assessment.employee.first_name, row.assessment.employee.last_name),
+        "department": lambda row: (
+            row.assessment.department_name,
+            row.assessment.employee.first_name,
+        ),
+        "step": lambda row: (row.step, row.assessment.department_name),
+        "actor": lambda row: (row.actor.first_name if row.actor else "", row.step),
+    }
+    for sort, key in rules.items():
+        steps = dashboard(cast.cycle, sort=sort).to_act
+        rows = list(steps)
+        assert len(rows) == len(steps) == 2 * 12 + 2 * 5 + 1  # the 12 new: self and rater
+        assert [key(row) for row in rows] == sorted(key(row) for row in rows), sort
+        page = steps[10:20]
+        assert [(r.assessment.pk, r.step, r.actor) for r in page] == [
+            (r.assessment.pk, r.step, r.actor) for r in rows[10:20]
+        ]
+        assert steps[-1].assessment.pk == rows[-1].assessment.pk
