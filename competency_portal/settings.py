@@ -165,6 +165,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "competency_portal.middleware.IdleSessionMiddleware",  # the idle timeout, inside it
     "competency_portal.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -379,7 +380,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A session ends after this many minutes without a request.
 PORTAL_SESSION_IDLE_MINUTES = env_minutes("PORTAL_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = PORTAL_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# the expiry moves on as the person works, once a minute at most (IdleSessionMiddleware)
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Two-factor sign-in (competency_portal/twofactor.py): HR members and superusers may turn on a
 # TOTP authenticator app; PORTAL_HR_2FA=1 makes it mandatory for them.

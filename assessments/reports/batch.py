@@ -62,17 +62,22 @@ def _htmls(assessments, failed):
 
 
 def print_forms(assessments, workers=None, progress=None):
-    """Print every assessment's form; `progress(done, total, name)` after each one."""
+    """Print every assessment's form; `progress(done, total, name)` after each one. Each form's
+    HTML is built while the renderers lay out the forms before it."""
     workers = workers or os.cpu_count() or 1
     total = len(assessments)
     failed = []
-    items = list(_htmls(assessments, failed))
+    names = []
+
+    def numbered():
+        for name, html in _htmls(assessments, failed):
+            names.append(name)
+            yield len(names) - 1, html
+
     pdfs = {}
-    rendered = workers_module.render_many(
-        list(enumerate(html for _name, html in items)), render.limits(), min(workers, len(items))
-    )
-    for done, (index, pdf, error) in enumerate(rendered, start=1 + len(failed)):
-        name = items[index][0]
+    rendered = workers_module.render_many(numbered(), render.limits(), max(min(workers, total), 1))
+    for index, pdf, error in rendered:
+        name = names[index]
         if error:
             logger.error(
                 "The form of %s could not be made into a PDF; the batch goes on",
@@ -83,8 +88,8 @@ def print_forms(assessments, workers=None, progress=None):
         else:
             pdfs[index] = pdf
         if progress:
-            progress(done, total, name)
-    printed = [(items[index][0], pdfs[index]) for index in sorted(pdfs)]  # in the batch's order
+            progress(len(pdfs) + len(failed), total, name)
+    printed = [(names[index], pdfs[index]) for index in sorted(pdfs)]  # in the batch's order
     return BatchResult(join(printed) if printed else None, [n for n, _ in printed], failed)
 
 
@@ -96,13 +101,35 @@ def reason(error):
 
 
 def join(named_pdfs):
-    """One PDF of several, in order, with a bookmark per person over that form's own."""
-    from pypdf import PdfWriter
+    """One PDF of several, in order, with a bookmark per person over that form's own. Joined by
+    qpdf (pikepdf): the forms' compressed streams are copied as they are, not read and written
+    again (pypdf took 3.5 s for 50 forms, 70 ms each)."""
+    import pikepdf
 
-    writer = PdfWriter()
-    for name, pdf in named_pdfs:
-        # the form's own bookmarks (its parts) nest under the person's name
-        writer.append(io.BytesIO(pdf), outline_item=name)
+    joined = pikepdf.Pdf.new()
+    with joined.open_outline() as outline:
+        for name, pdf in named_pdfs:
+            form = pikepdf.Pdf.open(io.BytesIO(pdf))
+            first = len(joined.pages)
+            joined.pages.extend(form.pages)
+            pages = {page.objgen: joined.pages[first + n].obj for n, page in enumerate(form.pages)}
+            person = pikepdf.OutlineItem(name, first)
+            with form.open_outline() as own:  # the form's own bookmarks (its parts) nest under it
+                person.children.extend(_bookmark(item, pages) for item in own.root)
+            outline.root.append(person)
     out = io.BytesIO()
-    writer.write(out)
+    joined.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return out.getvalue()
+
+
+def _bookmark(item, pages):
+    """A copy of a form's bookmark (and those under it) that points at the joined file's copy
+    of its page (`pages`: the form's page → the joined page), at the same place on it."""
+    import pikepdf
+
+    target = item.destination
+    if isinstance(target, pikepdf.Array) and len(target) and target[0].objgen in pages:
+        target = pikepdf.Array([pages[target[0].objgen], *list(target)[1:]])
+    copy = pikepdf.OutlineItem(item.title, target)
+    copy.children.extend(_bookmark(child, pages) for child in item.children)
+    return copy

@@ -184,23 +184,26 @@ def render(html, limits):
 
 def render_many(items, limits, processes):
     """Lay out (key, html) items on up to `processes` renderers at once; yield (key, pdf, error)
-    in the order they finish, `error` a FormRenderRefused or RenderFailed (and pdf None)."""
+    in the order they finish, `error` a FormRenderRefused or RenderFailed (and pdf None).
+    `items` may be made as they are asked for: the next one is made while the renderers lay
+    out the ones sent (a batch builds its next form's HTML meanwhile, not all of them first)."""
     from assessments.reports.render import FormRenderRefused
 
-    waiting = list(reversed(items))
+    items = iter(items)
+    upcoming = next(items, None)
     busy = {}  # renderer → key
     try:
-        while waiting or busy:
-            while waiting and len(busy) < processes:
-                key, html = waiting.pop()
+        while upcoming is not None or busy:
+            while upcoming is not None and len(busy) < processes:
+                key, html = upcoming
                 renderer = take()
                 try:
                     renderer.send(html, limits)
+                    busy[renderer] = key
                 except BrokenPipeError:  # it died while idle
                     renderer.stop()
                     yield key, None, RenderFailed("The process laying the form out had ended")
-                    continue
-                busy[renderer] = key
+                upcoming = next(items, None)  # made while the renderers work
             if not busy:
                 continue
             next_deadline = min(r.deadline for r in busy)

@@ -134,7 +134,45 @@ def test_logging_out_is_allowed_before_the_change(clerk, hr_user):
 
 def test_idle_sessions_end_after_the_configured_minutes():
     assert settings.SESSION_COOKIE_AGE == settings.PORTAL_SESSION_IDLE_MINUTES * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def stored_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_session_in_use_moves_its_expiry_on_once_a_minute(client, somchai, seed_framework):
+    """Each request of the first minute writes nothing; the first one after it moves the
+    expiry to IDLE minutes from now (so a session ends at most IDLE minutes after its last
+    request, and at least IDLE minus one)."""
+    import time
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from competency_portal.middleware import IdleSessionMiddleware
+
+    client.force_login(somchai)
+    page = reverse("framework:detail")
+    client.get(page)  # the first request of the session marks when it was refreshed
+    before = stored_expiry(client)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(page)
+    assert not [q for q in queries if q["sql"].startswith("UPDATE")]
+    assert stored_expiry(client) == before
+    session = client.session  # as if the last refresh were 61 seconds ago
+    session[IdleSessionMiddleware.KEY] = int(time.time()) - 61
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=5)  # and its row said so
+    )
+    client.get(page)
+    idle = timedelta(minutes=settings.PORTAL_SESSION_IDLE_MINUTES)
+    assert abs(stored_expiry(client) - (timezone.now() + idle)) < timedelta(seconds=30)
 
 
 @pytest.mark.parametrize("raw", ["0", "-5", "half an hour", "1.5"])

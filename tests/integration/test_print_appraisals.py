@@ -223,6 +223,34 @@ def test_each_persons_bookmark_holds_the_parts_of_their_form(print_once):
         assert [title.split()[0] for title in parts[:5]] == ["ส่วนที่"] * 5, parts
 
 
+def test_every_bookmark_of_a_form_points_into_that_persons_pages(print_once):
+    """The forms are joined as they are: each part's bookmark lands on a page of its own
+    person's form, never on the first form's or on the page of the person's name."""
+    printed = print_once("works.pdf", "--department", WORKS, "--workers", "1")
+    reader = printed.reader
+    starts = [
+        reader.get_destination_page_number(item)
+        for item in reader.outline
+        if not isinstance(item, list)
+    ]
+    ends = [*starts[1:], len(reader.pages)]
+    nested = [item for item in reader.outline if isinstance(item, list)]
+
+    def pages_of(items):
+        for item in items:
+            yield from (
+                pages_of(item)
+                if isinstance(item, list)
+                else [reader.get_destination_page_number(item)]
+            )
+
+    assert len(nested) == len(starts) == 3
+    for start, end, items in zip(starts, ends, nested, strict=True):
+        pages = list(pages_of(items))
+        assert len(pages) >= 6 and all(start <= page < end for page in pages), (start, end, pages)
+        assert max(pages) > start  # the annex's bookmarks are on later pages of the form
+
+
 def test_an_unknown_round_is_an_error(staff_round):
     output = staff_round / "x.pdf"
     with pytest.raises(CommandError, match="2568-2"):
