@@ -365,6 +365,12 @@ class Assessment(models.Model):
                 name="assessment_work_results_percent",
             ),
         ]
+        # A rater's or a reviewer's people in a round ("my team", the menu's question whether
+        # there is a team): found by the person, not by scanning the round through cycle_id.
+        indexes = [
+            models.Index(fields=["supervisor", "cycle"], name="assessment_rater_round"),
+            models.Index(fields=["reviewer", "cycle"], name="assessment_reviewer_round"),
+        ]
 
     def __str__(self):
         return f"{self.cycle.code} {self.employee.full_name}"

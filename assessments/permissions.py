@@ -5,7 +5,6 @@ Staff reach only their own assessments, a supervisor those they rate (their dire
 subordinates when the round opened), the next-level supervisor those they review, HR all.
 """
 
-from django.db.models import Q
 
 from assessments.models import Assessment, Cycle, Employee
 from framework.permissions import is_hr
@@ -37,8 +36,12 @@ def has_team(user):
     one query."""
     if not user.is_authenticated:
         return False
-    mine = Q(supervisor__user=user) | Q(reviewer__user=user)
-    return Assessment.objects.filter(mine, cycle__status=Cycle.Status.OPEN).exists()
+    # Two lookups by the person (UNION ALL), not one OR across two joins: the OR made the
+    # database read every assessment of the round (3 ms at 5,000 people, on every page).
+    open_round = Assessment.objects.filter(cycle__status=Cycle.Status.OPEN).order_by()
+    rated = open_round.filter(supervisor__user=user).values("pk")
+    reviewed = open_round.filter(reviewer__user=user).values("pk")
+    return bool(rated.union(reviewed, all=True)[:1])
 
 
 def _is(user, employee_id):

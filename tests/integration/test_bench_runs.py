@@ -26,6 +26,19 @@ def test_the_benchmark_prints_every_figure_with_its_budget():
         line = next(line for line in lines if line.startswith(label))
         assert " ms (" in line
     assert "≤ 25 ms" in result.stdout and "SQLite" in result.stdout
+    form = next(line for line in lines if line.startswith("a person's PDF form"))
+    assert " pages) ×" in form and "≤ ×1.5 its floor" in form
+
+
+def test_a_form_over_its_ratio_to_the_floor_is_over_budget_even_within_its_time():
+    sys.path.insert(0, str(Path(settings.BASE_DIR) / "benchmarks"))
+    import portal
+
+    floor = {"ms": 200.0}
+    assert portal._over({"ms": 310.0}, floor, 400, 1.5, 1000), "×1.55, under 400 ms"
+    assert not portal._over({"ms": 290.0}, floor, 400, 1.5, 1000)
+    assert portal._over({"ms": 410.0}, {"ms": 300.0}, 400, 1.5, 1000), "over 400 ms"
+    assert not portal._over({"ms": 900.0}, floor, 400, 1.5, 100), "budgets hold from 1,000 on"
 
 
 def test_the_pdf_floor_is_a_full_page_of_text():

@@ -9,7 +9,7 @@ import pytest
 
 from assessments.models import Role
 from assessments.reports import context, render
-from tests.pdfs import rated_for_print
+from tests.pdfs import pages_text, rated_for_print
 
 
 @pytest.fixture
@@ -51,3 +51,49 @@ def test_the_lines_to_write_on_keep_the_file_small(rated, settings, caplog):
     paper, _ = layouts_per_page(context.blank_form_html(rated, Role.SELF), settings, caplog)
     assert len(person) < 100_000
     assert len(paper) < 100_000
+
+
+def weasyprints_own_parse(html):
+    """The PDF as WeasyPrint makes it from the string with its own HTML parser (tinyhtml5): the
+    oracle for render.parsed, which gives WeasyPrint a tree parsed by libxml2."""
+    from django.conf import settings as django_settings
+    from weasyprint import HTML
+
+    from assessments.reports import thai_text
+
+    font_config, stylesheet, fetcher, images = render._engine()
+    html = render.clean_text(html, multiline=True)
+    document = HTML(string=html, base_url=str(django_settings.BASE_DIR), url_fetcher=fetcher)
+    laid_out = document.render(stylesheets=[stylesheet], font_config=font_config, cache=images)
+    return laid_out.write_pdf(uncompressed_pdf=False, finisher=thai_text.keep_thai_text)
+
+
+def page_images(pdf, folder, name):
+    """Each page as PNG bytes (pdftoppm, 50 dpi)."""
+    import subprocess
+
+    (folder / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", folder / f"{name}.pdf", folder / name], check=True
+    )
+    return [path.read_bytes() for path in sorted(folder.glob(f"{name}-*.png"))]
+
+
+FORMS = {
+    "person": lambda a: context.person_form_html(a),
+    "annual": lambda a: context.annual_form_html([a]),
+    "paper, self": lambda a: context.blank_form_html(a, Role.SELF),
+    "paper, supervisor": lambda a: context.blank_form_html(a, Role.SUPERVISOR),
+    "agreement": lambda a: context.agreement_form_html(a),
+}
+
+
+@pytest.mark.parametrize("kind", FORMS)
+def test_our_parse_of_a_form_prints_the_pages_weasyprints_own_parse_prints(rated, tmp_path, kind):
+    html = FORMS[kind](rated)
+    ours = render.make_pdf(html, render.MAX_PAGES, render.MAX_BYTES)
+    theirs = weasyprints_own_parse(html)
+    assert pages_text(ours) == pages_text(theirs)
+    ours_pages = page_images(ours, tmp_path, "ours")
+    assert len(ours_pages) >= 1
+    assert ours_pages == page_images(theirs, tmp_path, "theirs"), f"{kind}: pages differ"
