@@ -5,7 +5,6 @@ Staff reach only their own assessments, a supervisor those they rate (their dire
 subordinates when the round opened), the next-level supervisor those they review, HR all.
 """
 
-
 from assessments.models import Assessment, Cycle, Employee
 from framework.permissions import is_hr
 

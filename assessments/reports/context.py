@@ -8,7 +8,12 @@ from django.utils import timezone, translation
 
 from assessments.models import Assessment, Cycle, OutsidePerson, Role
 from assessments.selectors import rating as selectors
-from assessments.selectors.results import assessment_results, band_ranges, work_table
+from assessments.selectors.results import (
+    assessment_results,
+    band_ranges,
+    results_of_loaded,
+    work_table,
+)
 from competency_portal.lib.thai import people_digits
 from framework.selectors import competencies_of
 
@@ -97,7 +102,7 @@ def other_suggestions(sheet, plan):
 def person_form(assessment):
     """Everything one person's form for one round shows."""
     sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
-    results = assessment_results(assessment).beside(sheet.blocks)
+    results = results_of_loaded(assessment).beside(sheet.blocks)
     plan = development_plan(sheet, results, plan_choices(assessment))
     return PersonForm(
         assessment=assessment,

@@ -350,15 +350,16 @@ def _assessments(where):
     return Assessment.objects.filter(**where).select_related("cycle__framework", *related)
 
 
-def load_results(frameworks=None, order_by=None, **where):
+def load_results(frameworks=None, order_by=None, loaded=None, **where):
     """([PersonResults], {framework id: Shape}) of the assessments matching `where`
     (Assessment field lookups); four or five queries (the module's docstring).
 
     `frameworks`: the versions whose competencies to load; by default those of the rounds of
-    the assessments found. `order_by`: by default round, division, name.
+    the assessments found. `order_by`: by default round, division, name. `loaded`: those
+    assessments, already read (with their round and version): not read again.
     """
     order = order_by or ("cycle__fiscal_year", "cycle__round", *ROUND_ORDER)
-    assessments = list(_assessments(where).order_by(*order))
+    assessments = loaded if loaded is not None else list(_assessments(where).order_by(*order))
     if frameworks is None:
         frameworks = {a.cycle.framework for a in assessments}
     shapes = shapes_of(frameworks)
@@ -385,8 +386,15 @@ def round_results(cycle):
 
 
 def assessment_results(assessment):
-    """One assessment's results; five queries."""
+    """One assessment's results, as stored now (the assessment read again); five queries."""
     people, _shapes = load_results(pk=assessment.pk)
+    return people[0]
+
+
+def results_of_loaded(assessment):
+    """The results of an assessment this request has just read (a page's, a printed form's),
+    from its fields as read: four queries, the assessment not read a second time."""
+    people, _shapes = load_results(loaded=[assessment], pk=assessment.pk)
     return people[0]
 
 

@@ -24,7 +24,9 @@ def assessment_for(user, pk, check=can_view, queryset=None):
     they may see it but not do this."""
     queryset = queryset if queryset is not None else Assessment.objects.all()
     assessment = get_object_or_404(
-        queryset.select_related("cycle__framework", "employee__user", "supervisor", "reviewer"),
+        queryset.select_related(
+            "cycle__framework", "employee__user", "supervisor", "reviewer", "position_class"
+        ),
         pk=pk,
     )
     if not can_view(user, assessment):

@@ -11,7 +11,7 @@ from assessments import forms, permissions, services
 from assessments.models import DevelopmentMethod, Role
 from assessments.reports.context import development_plan, plan_choices
 from assessments.selectors import rating as selectors
-from assessments.selectors.results import assessment_results
+from assessments.selectors.results import results_of_loaded
 from assessments.services import plans
 from assessments.views.common import assessment_for, flash_errors
 from competency_portal.lib.textguard import clean_text, whole_number
@@ -21,7 +21,7 @@ from competency_portal.lib.textguard import clean_text, whole_number
 def results(request, pk):
     assessment = assessment_for(request.user, pk)
     sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
-    results = assessment_results(assessment).beside(sheet.blocks)
+    results = results_of_loaded(assessment).beside(sheet.blocks)
     user = request.user
     may_plan = _rater_or_hr(user, assessment) and not plans.plan_locked_reason(assessment)
     steps = services.allowed_steps(assessment, user)
@@ -134,7 +134,7 @@ def save_plan(request, pk):
     """The development plan's methods and periods, chosen on the results page."""
     assessment = assessment_for(request.user, pk, _rater_or_hr)
     sheet = selectors.rating_sheet(assessment, Role.SUPERVISOR)
-    plan = development_plan(sheet, assessment_results(assessment).beside(sheet.blocks))
+    plan = development_plan(sheet, results_of_loaded(assessment).beside(sheet.blocks))
     competencies = {item.competency.pk: item.competency for item in plan}
     try:
         plans.save_development_plan(
