@@ -71,3 +71,37 @@ def test_every_paper_form_page_starts_with_its_headings(rated, tmp_path, role):
         starts_with_headings(lines, "แสดงพฤติกรรม")
     for lines in pages:
         ends_on_a_row(lines)
+
+
+def first_body_line_after_headings(lines):
+    """The first line under the repeated headings (the running head's name line and the column
+    headings, which end with "ผู้บังคับบัญชา")."""
+    after = next(i for i, line in enumerate(lines[:6]) if "ผู้บังคับบัญชา" in line) + 1
+    while lines[after] == "ตนเอง":  # the column heading "ประเมินตนเอง" on two lines
+        after += 1
+    return lines[after]
+
+
+def test_a_page_beginning_with_a_competency_repeats_that_one_on_a_draft(rated, tmp_path):
+    # A draft carries a fixed "ร่าง" box on every page; placed before the content, it was the
+    # first box of each page, and the running head of a page that begins with a competency's
+    # heading named the previous competency's last level. Lines are added before the second
+    # competency until its heading is pushed to the top of a page.
+    assert not rated.is_finalized
+    html = context.person_form_html(rated)
+    second = html.index("<h3 data-head=", html.index("<h3 data-head=") + 1)
+    for extra in range(60):
+        padded = html[:second] + "<p>บรรทัดเพิ่ม</p>" * extra + html[second:]
+        pages = pages_text(render.html_to_pdf(padded), tmp_path)
+        beginning = [
+            lines
+            for lines in pages[1:]
+            if any("ผู้บังคับบัญชา" in line for line in lines[:6])
+            and first_body_line_after_headings(lines) in COMPETENCIES
+        ]
+        if beginning:
+            break
+    assert beginning, "no page began with a competency's heading: nothing checked"
+    for lines in beginning:
+        name = lines[0].partition(" · ")[0]
+        assert name == first_body_line_after_headings(lines), lines[:6]
