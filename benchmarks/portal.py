@@ -296,7 +296,7 @@ def requests(size):
         .first()
     )
     head = _client(Client, rating.supervisor.user)
-    rated = six_page_form(cycle)
+    rated, form_pages = six_page_form(cycle)
     # HR's view of one person: the same step at every size, the one with the most on its page
     # (acknowledged, waiting for the next-level supervisor: the plan, the opinion's form)
     # (a small organisation may have nobody there yet: then somebody rated)
@@ -321,7 +321,6 @@ def requests(size):
     def pdf_form():
         return render.html_to_pdf(context.person_form_html(context.assessment_for_print(rated.pk)))
 
-    form_pages = pages_of(pdf_form())
     plain = plain_thai_pages(form_pages)
     return {
         "pages": form_pages,
@@ -380,10 +379,10 @@ def pages_of(pdf):
 
 
 def six_page_form(cycle, tries=20):
-    """The printed form measured: a finalised person's (the pages HR files) of six pages, as
-    the issue's figure is, so that every size prints the same kind of form (the first
-    finalised one, if none of the first `tries` has six pages; a rated one in a small
-    organisation with nobody finalised)."""
+    """(assessment, its form's pages) of the printed form measured: a finalised person's (the
+    pages HR files) of six pages, as the issue's figure is, so that every size prints the same
+    kind of form (the first finalised one, if none of the first `tries` has six pages; a rated
+    one in a small organisation with nobody finalised)."""
     from assessments.models import Assessment, Track
     from assessments.reports import context, render
 
@@ -391,11 +390,14 @@ def six_page_form(cycle, tries=20):
     finalised = list(in_round.filter(finalized_at__isnull=False)[:tries]) or list(
         in_round.filter(supervisor_state=Track.SUBMITTED)[:tries]
     )
+    first = None
     for assessment in finalised:
         html = context.person_form_html(context.assessment_for_print(assessment.pk))
-        if pages_of(render.html_to_pdf(html)) == FORM_PAGES:
-            return assessment
-    return finalised[0]
+        pages = pages_of(render.html_to_pdf(html))
+        if pages == FORM_PAGES:
+            return assessment, pages
+        first = first or (assessment, pages)
+    return first
 
 
 def _client(client_class, user):
@@ -427,7 +429,7 @@ def print_table(sizes, figures):
                 cells.append("–")
                 continue
             floor_figure = figures[size].get(floor) if floor else None
-            cells.append(_cell(figure, floor_figure, 2 if name in RATIO_BUDGETS else 1))
+            cells.append(_cell(figure, floor_figure))
             limit = budget_big if size >= 5000 else budget
             over = over or _over(figure, None, limit, None, size)
         cells.append(_budget(budget, budget_big))
@@ -452,7 +454,7 @@ def _over(figure, floor, limit, ratio, size):
     return bool(ratio and floor and figure["ms"] > ratio * floor["ms"])
 
 
-def _cell(figure, floor, decimals=1):
+def _cell(figure, floor):
     text = f"{figure['ms']:,.0f} ms" if figure["ms"] >= 10 else f"{figure['ms']:.1f} ms"
     if figure.get("queries") is not None:
         text += f" ({figure['queries']} q)"
@@ -461,7 +463,7 @@ def _cell(figure, floor, decimals=1):
     if figure.get("pages") is not None:
         text += f" ({figure['pages']} pages)"
     if floor:
-        text += f" ×{figure['ms'] / floor['ms']:.{decimals}f}"
+        text += f" ×{figure['ms'] / floor['ms']:.1f}"
     return text
 
 
