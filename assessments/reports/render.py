@@ -10,6 +10,7 @@ in the portal's language.
 import atexit
 import contextlib
 import logging
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -198,6 +199,7 @@ def _engine():
     stylesheet = CSS(string=css, base_url=base_url, font_config=font_config, url_fetcher=fetcher)
     for name in FONT_FILES.values():  # the fonts were built above; their glyph ids too, now
         thai_text.glyph_ids(name)
+    user_agent_stylesheet()
     return font_config, stylesheet, fetcher, {}
 
 
@@ -222,7 +224,57 @@ def parsed(html, fetcher):
     document.media_type = "print"
     document.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
     document.etree_element = document.wrapper_element.etree_element
+    document._ua_stylesheets = _user_agent_stylesheets
     return document
+
+
+# WeasyPrint's own user-agent stylesheet (html5_ua.css) gives every element six pseudo-elements
+# to style: ::marker, and ::footnote-call, ::footnote-marker, ::note-call, ::note-marker and
+# ::note-callback, which only an element floated to a footnote or a note uses. Our forms have
+# neither lists nor notes, so those rules styled 2,160 pseudo-elements of a six-page form for
+# nothing. The forms use that stylesheet with those rules left out (::marker kept for list
+# items); the pages are the same (tests/integration/test_printed_form_work.py compares them
+# with WeasyPrint's own), and a WeasyPrint whose stylesheet differs is refused here.
+# each rule's selector, and what the forms use instead (None: nothing)
+NARROWED_USER_AGENT_RULES = {
+    "::marker": ":is(li, summary)::marker",
+    "::footnote-call": None,
+    "::footnote-marker": None,
+    "::note-call": None,
+    "::note-marker": None,
+    "::note-callback": None,
+}
+
+
+def user_agent_css():
+    """WeasyPrint's HTML user-agent stylesheet, as text, without the rules our forms never use."""
+    from weasyprint.html import UA
+
+    text = UA
+    for selector, narrowed in NARROWED_USER_AGENT_RULES.items():
+        rule = re.compile(rf"^{re.escape(selector)} (\{{[^}}]*\}})\n", flags=re.MULTILINE)
+        found = rule.search(text)
+        if found is None:
+            raise RuntimeError(f"WeasyPrint's user-agent stylesheet has no rule {selector!r}")
+        kept = f"{narrowed} {found[1]}\n" if narrowed else ""
+        text = text[: found.start()] + kept + text[found.end() :]
+    return text
+
+
+@cache
+def user_agent_stylesheet():
+    """user_agent_css(), read once per process."""
+    from weasyprint import CSS
+    from weasyprint.css.counters import CounterStyle
+
+    # its @counter-style rules are WeasyPrint's, already read into the counter styles every
+    # document starts from (HTML._ua_counter_style): read again, into a dictionary of their own
+    return CSS(string=user_agent_css(), counter_style=CounterStyle())
+
+
+def _user_agent_stylesheets(forms=False):
+    """HTML._ua_stylesheets of our forms (they have no form fields: `forms` stays false)."""
+    return [user_agent_stylesheet()]
 
 
 # Release WeasyPrint's fonts before the interpreter tears its modules down.
