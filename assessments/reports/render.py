@@ -234,8 +234,8 @@ def parsed(html, fetcher):
 # neither lists nor notes, so those rules styled 2,160 pseudo-elements of a six-page form for
 # nothing. The forms use that stylesheet with those rules left out (::marker kept for list
 # items); the pages are the same (tests/integration/test_printed_form_work.py compares them
-# with WeasyPrint's own), and a WeasyPrint whose stylesheet differs is refused here.
-# each rule's selector, and what the forms use instead (None: nothing)
+# with WeasyPrint's own), and a WeasyPrint whose stylesheet lacks one of them is refused.
+# Each rule's selector, and what the forms use instead (None: nothing):
 NARROWED_USER_AGENT_RULES = {
     "::marker": ":is(li, summary)::marker",
     "::footnote-call": None,
