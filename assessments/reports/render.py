@@ -10,7 +10,6 @@ in the portal's language.
 import atexit
 import contextlib
 import logging
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -247,18 +246,22 @@ NARROWED_USER_AGENT_RULES = {
 
 
 def user_agent_css():
-    """WeasyPrint's HTML user-agent stylesheet, as text, without the rules our forms never use."""
+    """WeasyPrint's HTML user-agent stylesheet, as text, without the rules our forms never use
+    (each of them is one line of it)."""
     from weasyprint.html import UA
 
-    text = UA
-    for selector, narrowed in NARROWED_USER_AGENT_RULES.items():
-        rule = re.compile(rf"^{re.escape(selector)} (\{{[^}}]*\}})\n", flags=re.MULTILINE)
-        found = rule.search(text)
-        if found is None:
-            raise RuntimeError(f"WeasyPrint's user-agent stylesheet has no rule {selector!r}")
-        kept = f"{narrowed} {found[1]}\n" if narrowed else ""
-        text = text[: found.start()] + kept + text[found.end() :]
-    return text
+    lines, seen = [], set()
+    for line in UA.splitlines(keepends=True):
+        selector, brace, rest = line.partition(" {")
+        if not brace or selector not in NARROWED_USER_AGENT_RULES:
+            lines.append(line)
+            continue
+        seen.add(selector)
+        if narrowed := NARROWED_USER_AGENT_RULES[selector]:
+            lines.append(f"{narrowed} {{{rest}")
+    if missing := NARROWED_USER_AGENT_RULES.keys() - seen:
+        raise RuntimeError(f"WeasyPrint's user-agent stylesheet has no rule {sorted(missing)}")
+    return "".join(lines)
 
 
 @cache
