@@ -160,7 +160,18 @@ def measure(size, repeat):
     results["pdf_form"]["pages"] = results["pdf_floor"]["pages"] = pages
     results["print"] = once(print_fifty)
     results["import"] = import_everyone(size)
+    results["fonts"] = fonts_subset_by()
     return results
+
+
+def fonts_subset_by():
+    """What cut the forms' fonts down in this run: without HarfBuzz-Subset the form's figure
+    is 0.3 s or more slower and says little (README, What the machine needs)."""
+    from assessments.reports import render
+
+    if render.fonts_subset_by_harfbuzz():
+        return "HarfBuzz-Subset"
+    return "fontTools (no libharfbuzz-subset0: the printed forms' figures are not comparable)"
 
 
 def once(run):
@@ -443,6 +454,8 @@ def print_table(sizes, figures):
     server = os.environ.get("DATABASE_URL", "")
     database = "PostgreSQL" if server.startswith("postgres") else "SQLite"
     print(f"\n{database}; median of the runs after one warm-up; (q) queries; × ratio to its floor")
+    fonts = sorted({figures[size].get("fonts", "?") for size in sizes})
+    print(f"fonts of the printed forms subset by {', '.join(fonts)}")
 
 
 def _over(figure, floor, limit, ratio, size):

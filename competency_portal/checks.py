@@ -23,3 +23,14 @@ def https_check(app_configs, **kwargs):
         return []
     hint = "Set DJANGO_HTTPS=1 (the default) and serve the portal over HTTPS."
     return [checks.Warning(message, hint=hint, id="portal.W001")]
+
+
+@checks.register("printing", deploy=True)
+def font_subset_check(app_configs, **kwargs):
+    """`check --deploy` only: importing WeasyPrint takes a second, too long for every command."""
+    from assessments.reports.render import SLOW_FONT_SUBSET, fonts_subset_by_harfbuzz
+
+    if fonts_subset_by_harfbuzz():
+        return []
+    hint = "apt-get install libharfbuzz-subset0 (README, What the machine needs)."
+    return [checks.Warning(SLOW_FONT_SUBSET, hint=hint, id="portal.W002")]

@@ -191,6 +191,8 @@ def _engine():
     from weasyprint.text.fonts import FontConfiguration
 
     logging.getLogger("weasyprint").addFilter(_RunningHeadStrings())
+    if not fonts_subset_by_harfbuzz():
+        logging.getLogger(__name__).warning(SLOW_FONT_SUBSET)
     font_config = FontConfiguration()
     fetcher = make_fetcher()
     css = font_faces() + "\n" + PRINT_CSS.read_text(encoding="utf-8")
@@ -200,6 +202,26 @@ def _engine():
         thai_text.glyph_ids(name)
     user_agent_stylesheet()
     return font_config, stylesheet, fetcher, {}
+
+
+# The fonts of a form are cut down to the glyphs it uses. HarfBuzz-Subset (Debian:
+# libharfbuzz-subset0) does it in 1-2 ms a form; without it WeasyPrint falls back to fontTools,
+# 0.3-0.45 s a six-page form on this project's 2-core machine (+50 % of its whole time).
+# Debian's Chromium depends on that library, so a machine with the browser tests had it, and a
+# server installed without Chromium did not (docs/performance.md).
+SLOW_FONT_SUBSET = (
+    "WeasyPrint finds no HarfBuzz-Subset (libharfbuzz-subset0): every printed form cuts its "
+    "fonts down with fontTools, about 0.3 s more a form. Install it: apt-get install "
+    "libharfbuzz-subset0"
+)
+
+
+def fonts_subset_by_harfbuzz():
+    """Whether WeasyPrint cuts our forms' fonts down with HarfBuzz-Subset (the condition of
+    weasyprint.pdf.fonts.Font.subset: the library, version 4.1 or newer)."""
+    from weasyprint.pdf import fonts
+
+    return bool(fonts.harfbuzz_subset) and bool(fonts.harfbuzz.hb_version_atleast(4, 1, 0))
 
 
 def parsed(html, fetcher):

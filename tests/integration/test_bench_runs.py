@@ -30,6 +30,8 @@ def test_the_benchmark_prints_every_figure_with_its_budget():
     assert " pages) ×" in form and "≤ 400 ms" in form
     ratio = lines[lines.index(form) + 1]
     assert ratio.startswith("… the same, against its floor") and "≤ ×1.5 its floor" in ratio
+    # which library cut the fonts down decides half the form's time: the table says which
+    assert "fonts of the printed forms subset by " in lines[-1]
 
 
 def test_a_form_over_its_ratio_to_the_floor_is_over_budget_even_within_its_time():
