@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
-from assessments.reports import thai_text
+from assessments.reports import kept_rows, thai_text
 from competency_portal.lib.textguard import clean_text
 from competency_portal.lib.thai import thai_digits
 
@@ -317,15 +317,28 @@ def html_to_pdf(html):
     return workers.render(html, bounds)
 
 
+def laid_out(html, keep_rows=True):
+    """WeasyPrint's laid-out document of `html`, its marked rows laid out once a process
+    (kept_rows.py) unless `keep_rows` is false."""
+    font_config, stylesheet, fetcher, images = _engine()
+    document = parsed(html, fetcher)
+    rows = kept_rows.prepare(document) if keep_rows else []
+    pages = document.render(stylesheets=[stylesheet], font_config=font_config, cache=images)
+    try:
+        kept_rows.finish(pages, rows)
+    except kept_rows.Mismatch:
+        logging.getLogger(__name__).exception("kept rows: the form is laid out whole instead")
+        kept_rows.forget()
+        return laid_out(html, keep_rows=False)
+    return pages
+
+
 def make_pdf(html, max_pages, max_bytes):
     """html_to_pdf in this process, with no time bound (workers.py runs it in a child)."""
-    font_config, stylesheet, fetcher, images = _engine()
     # Text stored before the input guard existed may hold control characters (a form feed in a
     # name): they have no glyph and spoil the PDF's text layer, so they go here too.
     html = clean_text(html, multiline=True)
-    document = parsed(html, fetcher).render(
-        stylesheets=[stylesheet], font_config=font_config, cache=images
-    )
+    document = laid_out(html)
     if len(document.pages) > max_pages:  # refused before a byte of PDF is written
         raise FormTooLarge.pages(len(document.pages), max_pages)
     pdf = document.write_pdf(uncompressed_pdf=False, finisher=thai_text.keep_thai_text)

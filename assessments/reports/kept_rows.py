@@ -1,0 +1,193 @@
+"""Rows laid out once a process: the annex's indicator rows (issue 13, item 9).
+
+Every person's annex prints the same 66 indicators, each a row of one to three lines with its
+two ratings (a handful of values) in a box beside it, and WeasyPrint laid each of them out
+again for every form. A row marked `data-keep` in a template is laid out the usual way the
+first time its text is seen in a process, and its laid-out lines are kept here (its ratings'
+box apart: the same ratings recur across rows and people). The next form gives WeasyPrint,
+in the row's place, an empty block of the row's height, so the pages break where they did;
+once the pages are laid out, copies of the kept lines and ratings are put into each such block
+at its place. The pages are the same as when laid out whole: tests/integration/
+test_kept_rows.py compares them pixel by pixel, and their text. Everything else of a form
+(comments, headings, footers, the running heads) is laid out for each form as before. A
+six-page form: 1,670 → 1,414 million instructions (docs/performance.md).
+
+A row is kept by its text and by what around it could change its layout: the tags and classes
+of the elements it sits in, the document's language and its own stylesheet. A kept row whose
+place is narrower or wider than the kept one (which those keys rule out) raises Mismatch, and
+the form is laid out whole instead (render.laid_out).
+"""
+
+import copy
+import hashlib
+from dataclasses import dataclass
+
+KEEP = "data-keep"
+MAX_KEPT = 20_000  # rows and ratings kept in all; then forgotten and kept afresh
+
+_lines = {}  # key: _Laid, the row's lines
+_marks = {}  # key: _Laid, the ratings' box
+
+
+class Mismatch(Exception):
+    """A kept row does not fit the place left for it."""
+
+
+@dataclass(frozen=True)
+class _Laid:
+    x: float  # the row's content box, where the boxes were laid out
+    y: float
+    width: float
+    height: float
+    boxes: tuple
+
+
+@dataclass
+class _Row:
+    lines_key: tuple | None  # None: not a row that can be kept
+    mark_key: tuple | None
+    lines: _Laid | None = None  # what was kept, when the row is placed from it
+    mark: _Laid | None = None
+    seen: int = 0
+
+    @property
+    def placed(self):
+        """Laid out from what was kept: an empty block in the document."""
+        return self.lines is not None
+
+
+def prepare(document):
+    """Put an empty block of its height in place of every marked row of WeasyPrint's
+    `document` (before its layout) whose lines were kept. Returns the marked rows, for finish."""
+    root = document.etree_element
+    marked = root.xpath(f"//*[@{KEEP}]")
+    if not marked:
+        return []
+    around = _document_key(root)
+    rows = []
+    for index, element in enumerate(marked):
+        element.set(KEEP, str(index))
+        rows.append(_prepare_row(element, around))
+    return rows
+
+
+def finish(document, rows):
+    """After the layout: copy the kept lines into every empty block left for them, and keep
+    the lines of the rows laid out in full."""
+    if not rows:
+        return
+    found = [(box, rows[int(box.element.get(KEEP))]) for box in _marked_boxes(document)]
+    for _box, row in found:
+        row.seen += 1
+    for box, row in found:
+        if row.placed:
+            _place(box, row)
+        elif row.seen == 1:  # a row split between two pages is not kept
+            _keep(box, row)
+
+
+def forget():
+    _lines.clear()
+    _marks.clear()
+
+
+def _document_key(root):
+    styles = "".join(style.text or "" for style in root.iter("style"))
+    return (root.get("lang"), hashlib.sha256(styles.encode()).hexdigest())
+
+
+def _prepare_row(element, around):
+    chain = tuple((parent.tag, parent.get("class")) for parent in element.iterancestors())
+    context = (around, chain, element.tag, element.get("class"))
+    children = list(element)
+    mark = children[0] if len(children) == 1 else None
+    if len(children) > 1 or (mark is not None and (mark.tail or "").strip()):
+        return _Row(None, None)  # not a row of text and one box of ratings: laid out, not kept
+    row = _Row((context, element.text), None)
+    if mark is not None:
+        row.mark_key = (context, mark.tag, mark.get("class"), mark.text)
+    lines, marks = _lines.get(row.lines_key), _marks.get(row.mark_key)
+    if lines is None or (mark is not None and marks is None):
+        return row
+    row.lines, row.mark = lines, marks
+    element.text = None
+    if mark is not None:
+        element.remove(mark)
+    element.set("style", f"height: {lines.height!r}px")
+    return row
+
+
+def _marked_boxes(document):
+    """The block box of every marked row, page by page (not its line boxes, which name the
+    same element)."""
+    from weasyprint.formatting_structure import boxes
+
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            if (
+                element is not None
+                and isinstance(box, boxes.BlockBox)
+                and element.get(KEEP) is not None
+                and box.element_tag == element.tag
+            ):
+                yield box
+            elif isinstance(box, boxes.ParentBox):
+                stack.extend(reversed(box.children))
+
+
+def _keep(box, row):
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+
+    lines = box.children
+    if row.lines_key is None or not lines or not all(isinstance(c, boxes.LineBox) for c in lines):
+        return
+    if len(_lines) + len(_marks) >= MAX_KEPT:
+        forget()
+    lines, marks = [], []
+    for line in box.children:
+        kept = line.copy_with_children(
+            [c for c in line.children if not isinstance(c, AbsolutePlaceholder)]
+        )
+        marks += [c._box for c in line.children if isinstance(c, AbsolutePlaceholder)]
+        lines.append(_fresh(kept))
+    if len(marks) != (row.mark_key is not None):
+        return
+    at = (box.content_box_x(), box.content_box_y(), box.width, box.height)
+    _lines[row.lines_key] = _Laid(*at, tuple(lines))
+    if row.mark_key is not None:
+        _marks[row.mark_key] = _Laid(*at, (_fresh(marks[0]),))
+
+
+def _place(box, row):
+    lines = _placed(box, row.lines)
+    if row.mark is not None:
+        lines[-1].children = [*lines[-1].children, *_placed(box, row.mark)]
+    box.children = lines
+
+
+def _placed(box, laid):
+    if abs(box.width - laid.width) > 1e-6:
+        raise Mismatch(f"a kept row {laid.width} px wide, its place {box.width} px")
+    dx, dy = box.content_box_x() - laid.x, box.content_box_y() - laid.y
+    placed = []
+    for kept in laid.boxes:
+        fresh = _fresh(kept)
+        fresh.translate(dx, dy)
+        placed.append(fresh)
+    return placed
+
+
+def _fresh(box):
+    """A copy of `box` and its descendants, each text box with a text layout of its own
+    (WeasyPrint sets a text layout up again on the box while drawing it)."""
+    from weasyprint.formatting_structure import boxes
+
+    fresh = box.deepcopy()
+    for descendant in fresh.descendants():
+        if isinstance(descendant, boxes.TextBox):
+            descendant.pango_layout = copy.copy(descendant.pango_layout)
+    return fresh
