@@ -23,7 +23,9 @@ import hashlib
 from dataclasses import dataclass
 
 KEEP = "data-keep"
-MAX_KEPT = 20_000  # rows and ratings kept in all; then forgotten and kept afresh
+# Rows and ratings kept in all, then forgotten and kept afresh: a framework's 66 rows and a
+# few dozen pairs of ratings are kept in about 0.6 MB; the bound is for versions that come and go
+MAX_KEPT = 2_000
 
 _lines = {}  # key: _Laid, the row's lines
 _marks = {}  # key: _Laid, the ratings' box
@@ -87,6 +89,7 @@ def finish(document, rows):
 
 
 def forget():
+    """Nothing kept any more: the next form lays its rows out whole, and keeps them."""
     _lines.clear()
     _marks.clear()
 
@@ -96,16 +99,24 @@ def _document_key(root):
     return (root.get("lang"), hashlib.sha256(styles.encode()).hexdigest())
 
 
+def _attributes(element):
+    return tuple(sorted((k, v) for k, v in element.attrib.items() if k != KEEP))
+
+
 def _prepare_row(element, around):
-    chain = tuple((parent.tag, parent.get("class")) for parent in element.iterancestors())
-    context = (around, chain, element.tag, element.get("class"))
+    chain = tuple((p.tag, _attributes(p)) for p in element.iterancestors())
+    context = (around, chain, element.tag, _attributes(element))
     children = list(element)
     mark = children[0] if len(children) == 1 else None
-    if len(children) > 1 or (mark is not None and (mark.tail or "").strip()):
+    if (
+        len(children) > 1
+        or (mark is not None and (mark.tail or "").strip())
+        or element.get("style") is not None  # the place left for the row has a style of its own
+    ):
         return _Row(None, None)  # not a row of text and one box of ratings: laid out, not kept
     row = _Row((context, element.text), None)
     if mark is not None:
-        row.mark_key = (context, mark.tag, mark.get("class"), mark.text)
+        row.mark_key = (context, mark.tag, _attributes(mark), mark.text)
     lines, marks = _lines.get(row.lines_key), _marks.get(row.mark_key)
     if lines is None or (mark is not None and marks is None):
         return row
@@ -113,7 +124,11 @@ def _prepare_row(element, around):
     element.text = None
     if mark is not None:
         element.remove(mark)
-    element.set("style", f"height: {lines.height!r}px")
+    # In the row's place, one line as high as its lines: an empty block of that height would
+    # stay on a page that its bottom padding and border pass the end of, where WeasyPrint moves
+    # a row of lines to the next page (tests/integration/test_kept_rows.py, at a page's foot)
+    style = f"display: inline-block; vertical-align: top; width: 0; height: {lines.height!r}px"
+    element.append(element.makeelement("span", {"style": style}))
     return row
 
 
@@ -154,7 +169,8 @@ def _keep(box, row):
         )
         marks += [c._box for c in line.children if isinstance(c, AbsolutePlaceholder)]
         lines.append(_fresh(kept))
-    if len(marks) != (row.mark_key is not None):
+    expected_marks = 0 if row.mark_key is None else 1
+    if len(marks) != expected_marks:  # its one box is not a box placed out of the flow
         return
     at = (box.content_box_x(), box.content_box_y(), box.width, box.height)
     _lines[row.lines_key] = _Laid(*at, tuple(lines))
@@ -163,13 +179,17 @@ def _keep(box, row):
 
 
 def _place(box, row):
-    lines = _placed(box, row.lines)
+    if abs(box.height - row.lines.height) > 1e-6:  # a line of the place not as high as planned
+        raise Mismatch(f"a kept row {row.lines.height} px high, its place {box.height} px")
+    lines = _copies_at(box, row.lines)
     if row.mark is not None:
-        lines[-1].children = [*lines[-1].children, *_placed(box, row.mark)]
+        lines[-1].children = [*lines[-1].children, *_copies_at(box, row.mark)]
     box.children = lines
 
 
-def _placed(box, laid):
+def _copies_at(box, laid):
+    """Copies of the kept boxes, moved from the row where they were laid out (another row, for
+    ratings) to `box`'s place."""
     if abs(box.width - laid.width) > 1e-6:
         raise Mismatch(f"a kept row {laid.width} px wide, its place {box.width} px")
     dx, dy = box.content_box_x() - laid.x, box.content_box_y() - laid.y
@@ -182,8 +202,10 @@ def _placed(box, laid):
 
 
 def _fresh(box):
-    """A copy of `box` and its descendants, each text box with a text layout of its own
-    (WeasyPrint sets a text layout up again on the box while drawing it)."""
+    """A copy of `box` and its descendants, each text box with a text layout of its own.
+    After the layout a text layout holds no Pango objects, only its text and measures (WeasyPrint
+    makes them again on the layout while drawing the box, and drops them after): a shallow copy
+    is a layout of its own."""
     from weasyprint.formatting_structure import boxes
 
     fresh = box.deepcopy()

@@ -326,7 +326,9 @@ def laid_out(html, keep_rows=True):
     pages = document.render(stylesheets=[stylesheet], font_config=font_config, cache=images)
     try:
         kept_rows.finish(pages, rows)
-    except kept_rows.Mismatch:
+    except Exception:  # Mismatch, or a WeasyPrint the copies do not suit: never a lost form
+        if not rows:
+            raise
         logging.getLogger(__name__).exception("kept rows: the form is laid out whole instead")
         kept_rows.forget()
         return laid_out(html, keep_rows=False)
