@@ -5,17 +5,18 @@ two ratings (a handful of values) in a box beside it, and WeasyPrint laid each o
 again for every form. A row marked `data-keep` in a template is laid out the usual way the
 first time its text is seen in a process, and its laid-out lines are kept here (its ratings'
 box apart: the same ratings recur across rows and people). The next form gives WeasyPrint,
-in the row's place, an empty block of the row's height, so the pages break where they did;
-once the pages are laid out, copies of the kept lines and ratings are put into each such block
-at its place. The pages are the same as when laid out whole: tests/integration/
+in the row's place, one empty line as high as the row's lines, so the pages break where they
+did; once the pages are laid out, copies of the kept lines and ratings are put into each such
+row at its place. The pages are the same as when laid out whole: tests/integration/
 test_kept_rows.py compares them pixel by pixel, and their text. Everything else of a form
 (comments, headings, footers, the running heads) is laid out for each form as before. A
-six-page form: 1,670 → 1,414 million instructions (docs/performance.md).
+six-page form: 1,670 → 1,508 million instructions (docs/performance.md).
 
-A row is kept by its text and by what around it could change its layout: the tags and classes
-of the elements it sits in, the document's language and its own stylesheet. A kept row whose
-place is narrower or wider than the kept one (which those keys rule out) raises Mismatch, and
-the form is laid out whole instead (render.laid_out).
+A row is kept by its text and by what around it could change its layout: the tags and
+attributes of the row and of the elements it sits in (the document's language among them) and
+the document's own stylesheet. A kept row whose place is not as wide or as high as the kept
+one (which those keys rule out) raises Mismatch, and the form is laid out whole instead
+(render.laid_out), as it is on any other failure of the copies.
 """
 
 import copy
@@ -54,12 +55,12 @@ class _Row:
 
     @property
     def placed(self):
-        """Laid out from what was kept: an empty block in the document."""
+        """Laid out from what was kept: an empty line in the document."""
         return self.lines is not None
 
 
 def prepare(document):
-    """Put an empty block of its height in place of every marked row of WeasyPrint's
+    """Put an empty line of its height in place of every marked row of WeasyPrint's
     `document` (before its layout) whose lines were kept. Returns the marked rows, for finish."""
     root = document.etree_element
     marked = root.xpath(f"//*[@{KEEP}]")
@@ -74,7 +75,7 @@ def prepare(document):
 
 
 def finish(document, rows):
-    """After the layout: copy the kept lines into every empty block left for them, and keep
+    """After the layout: copy the kept lines into every row left empty for them, and keep
     the lines of the rows laid out in full."""
     if not rows:
         return
