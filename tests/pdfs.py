@@ -1,8 +1,12 @@
 """A person's printed form, as the download makes it, read back with pypdf."""
 
 import io
+import os
+import shutil
+import subprocess
 from decimal import Decimal
 
+import pytest
 from pypdf import PdfReader
 
 from assessments.models import Role
@@ -32,3 +36,17 @@ def rated_for_print(cast):
     rate(a, Role.SELF, cast.somchai.user, 2)
     rate(a, Role.SUPERVISOR, cast.head.user, 3, work_results=Decimal("80"))
     return context.assessment_for_print(a.pk)
+
+
+def page_images(pdf, folder, name):
+    """Each page of `pdf` as PNG bytes (pdftoppm, 50 dpi): skipped without poppler-utils,
+    except on CI."""
+    if shutil.which("pdftoppm") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftoppm not found: install poppler-utils")
+        pytest.skip("pdftoppm not found: install poppler-utils")
+    (folder / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", folder / f"{name}.pdf", folder / name], check=True
+    )
+    return [path.read_bytes() for path in sorted(folder.glob(f"{name}-*.png"))]

@@ -158,25 +158,26 @@ def _keep(box, row):
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout.absolute import AbsolutePlaceholder
 
-    lines = box.children
-    if row.lines_key is None or not lines or not all(isinstance(c, boxes.LineBox) for c in lines):
+    laid_lines = box.children
+    if row.lines_key is None or not laid_lines:
+        return
+    if not all(isinstance(line, boxes.LineBox) for line in laid_lines):
+        return
+    in_flow, marks = [], []  # each line's own boxes; the boxes placed out of the flow
+    for line in laid_lines:
+        placed_out = [c for c in line.children if isinstance(c, AbsolutePlaceholder)]
+        in_flow.append([c for c in line.children if c not in placed_out])
+        marks += placed_out
+    if len(marks) != (0 if row.mark_key is None else 1):  # its one box is not placed out
         return
     if len(_lines) + len(_marks) >= MAX_KEPT:
         forget()
-    lines, marks = [], []
-    for line in box.children:
-        kept = line.copy_with_children(
-            [c for c in line.children if not isinstance(c, AbsolutePlaceholder)]
-        )
-        marks += [c._box for c in line.children if isinstance(c, AbsolutePlaceholder)]
-        lines.append(_fresh(kept))
-    expected_marks = 0 if row.mark_key is None else 1
-    if len(marks) != expected_marks:  # its one box is not a box placed out of the flow
-        return
+    pairs = zip(laid_lines, in_flow, strict=True)
+    lines = [_fresh(line.copy_with_children(own)) for line, own in pairs]
     at = (box.content_box_x(), box.content_box_y(), box.width, box.height)
     _lines[row.lines_key] = _Laid(*at, tuple(lines))
     if row.mark_key is not None:
-        _marks[row.mark_key] = _Laid(*at, (_fresh(marks[0]),))
+        _marks[row.mark_key] = _Laid(*at, (_fresh(marks[0]._box),))
 
 
 def _place(box, row):

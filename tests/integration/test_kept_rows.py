@@ -6,15 +6,13 @@ person whose ratings differ."""
 
 import logging
 import re
-import shutil
-import subprocess
 
 import pytest
 
 from assessments.models import Role
 from assessments.reports import context, kept_rows, render, thai_text
 from tests.factories import rate
-from tests.pdfs import pages_text, rated_for_print
+from tests.pdfs import page_images, pages_text, rated_for_print
 
 
 @pytest.fixture(autouse=True)
@@ -41,14 +39,6 @@ def from_kept_rows(html):
     laid_out = document.render(stylesheets=[stylesheet], font_config=font_config, cache=images)
     kept_rows.finish(laid_out, rows)
     return pdf_of(laid_out), sum(row.placed for row in rows), len(rows)
-
-
-def page_images(pdf, folder, name):
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm not found: install poppler-utils")
-    (folder / f"{name}.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "60", "-png", folder / f"{name}.pdf", folder / name])
-    return [path.read_bytes() for path in sorted(folder.glob(f"{name}-*.png"))]
 
 
 def assert_same_pages(ours, theirs, folder):

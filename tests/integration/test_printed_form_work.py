@@ -9,7 +9,7 @@ import pytest
 
 from assessments.models import Role
 from assessments.reports import context, render
-from tests.pdfs import pages_text, rated_for_print
+from tests.pdfs import page_images, pages_text, rated_for_print
 
 
 @pytest.fixture
@@ -66,17 +66,6 @@ def weasyprints_own_parse(html):
     document = HTML(string=html, base_url=str(django_settings.BASE_DIR), url_fetcher=fetcher)
     laid_out = document.render(stylesheets=[stylesheet], font_config=font_config, cache=images)
     return laid_out.write_pdf(uncompressed_pdf=False, finisher=thai_text.keep_thai_text)
-
-
-def page_images(pdf, folder, name):
-    """Each page as PNG bytes (pdftoppm, 50 dpi)."""
-    import subprocess
-
-    (folder / f"{name}.pdf").write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-r", "50", "-png", folder / f"{name}.pdf", folder / name], check=True
-    )
-    return [path.read_bytes() for path in sorted(folder.glob(f"{name}-*.png"))]
 
 
 FORMS = {
